@@ -1,0 +1,164 @@
+#include "runtime/base/arena.h"
+
+#include "runtime/base/utility.h"
+
+namespace bmrt {
+
+namespace {
+constexpr size_t kHeaderSize = 16;  // BlockHeader (8) + PayloadTag (8)
+constexpr size_t kGranule = 16;
+}  // namespace
+
+void Arena::Initialize(MutableByteSpan region) {
+  uintptr_t start = reinterpret_cast<uintptr_t>(region.data());
+  uintptr_t aligned = (start + kGranule - 1) & ~uintptr_t(kGranule - 1);
+  size_t lost = aligned - start;
+  size_t usable = region.size() > lost ? (region.size() - lost) & ~(kGranule - 1) : 0;
+  if (usable > 0xFFFFFFF0u) usable = 0xFFFFFFF0u;
+  base_ = reinterpret_cast<uint8_t*>(aligned);
+  capacity_ = usable;
+  stats_ = ArenaStats();
+  stats_.capacity = usable;
+  free_list_ = nullptr;
+  if (usable >= sizeof(FreeBlock)) {
+    free_list_ = reinterpret_cast<FreeBlock*>(base_);
+    free_list_->size = usable;
+    free_list_->next = nullptr;
+  }
+}
+
+bool Arena::Owns(const void* pointer) const {
+  auto p = reinterpret_cast<const uint8_t*>(pointer);
+  return p >= base_ && p < base_ + capacity_;
+}
+
+void* Arena::Allocate(size_t size, size_t alignment) {
+  if (!IsPowerOfTwo(alignment) || size > capacity_) {
+    ++stats_.failed_allocations;
+    return nullptr;
+  }
+  if (alignment < kMinAlignment) alignment = kMinAlignment;
+  // Worst case: header, padding up to the alignment, payload, rounded to the granule.
+  size_t needed = 0;
+  if (!CheckedAdd(size, kHeaderSize + (alignment - kGranule), &needed)) {
+    ++stats_.failed_allocations;
+    return nullptr;
+  }
+  needed = AlignUp(needed == 0 ? kGranule : needed, kGranule);
+
+  FreeBlock** link = &free_list_;
+  for (FreeBlock* block = free_list_; block; link = &block->next, block = block->next) {
+    uint8_t* start = reinterpret_cast<uint8_t*>(block);
+    uintptr_t payload = AlignUp(reinterpret_cast<uintptr_t>(start) + kHeaderSize, alignment);
+    size_t used = AlignUp(payload + size - reinterpret_cast<uintptr_t>(start), kGranule);
+    if (used < kHeaderSize + kGranule) used = kHeaderSize + kGranule;
+    if (used > block->size) continue;
+
+    size_t remainder = block->size - used;
+    FreeBlock* next = block->next;
+    if (remainder >= sizeof(FreeBlock) + kHeaderSize) {
+      auto* rest = reinterpret_cast<FreeBlock*>(start + used);
+      rest->size = remainder;
+      rest->next = next;
+      *link = rest;
+    } else {
+      used = block->size;
+      *link = next;
+    }
+    auto* header = reinterpret_cast<BlockHeader*>(start);
+    header->block_size = uint32_t(used);
+    header->request_size = uint32_t(size);
+    auto* tag = reinterpret_cast<PayloadTag*>(payload - sizeof(PayloadTag));
+    tag->offset_from_block = uint32_t(payload - reinterpret_cast<uintptr_t>(start));
+    tag->magic = kLiveMagic;
+
+    stats_.bytes_in_use += used;
+    stats_.peak_bytes_in_use = Max(stats_.peak_bytes_in_use, stats_.bytes_in_use);
+    stats_.bytes_allocated += size;
+    ++stats_.live_allocations;
+    return reinterpret_cast<void*>(payload);
+  }
+  ++stats_.failed_allocations;
+  return nullptr;
+}
+
+Arena::BlockHeader* Arena::HeaderOf(const void* pointer) const {
+  if (!pointer || !Owns(pointer)) return nullptr;
+  auto payload = reinterpret_cast<const uint8_t*>(pointer);
+  if (payload < base_ + kHeaderSize) return nullptr;
+  auto* tag = reinterpret_cast<const PayloadTag*>(payload - sizeof(PayloadTag));
+  if (tag->magic != kLiveMagic || tag->offset_from_block < kHeaderSize ||
+      tag->offset_from_block > size_t(payload - base_)) {
+    return nullptr;
+  }
+  return reinterpret_cast<BlockHeader*>(const_cast<uint8_t*>(payload) - tag->offset_from_block);
+}
+
+size_t Arena::AllocationSize(const void* pointer) const {
+  const BlockHeader* header = HeaderOf(pointer);
+  return header ? header->request_size : 0;
+}
+
+void Arena::Free(void* pointer) {
+  BlockHeader* header = HeaderOf(pointer);
+  if (!header) return;
+  auto* tag = reinterpret_cast<PayloadTag*>(static_cast<uint8_t*>(pointer) - sizeof(PayloadTag));
+  tag->magic = 0;  // catches a double free
+  size_t block_size = header->block_size;
+  stats_.bytes_in_use -= block_size;
+  stats_.bytes_freed += header->request_size;
+  --stats_.live_allocations;
+  InsertFree(reinterpret_cast<uint8_t*>(header), block_size);
+}
+
+void Arena::Shrink(void* pointer, size_t new_size) {
+  BlockHeader* header = HeaderOf(pointer);
+  if (!header || new_size >= header->request_size) return;
+  auto* start = reinterpret_cast<uint8_t*>(header);
+  size_t payload_offset = static_cast<uint8_t*>(pointer) - start;
+  size_t used = AlignUp(payload_offset + new_size, kGranule);
+  if (used < kHeaderSize + kGranule) used = kHeaderSize + kGranule;
+  stats_.bytes_freed += header->request_size - new_size;
+  header->request_size = uint32_t(new_size);
+  if (header->block_size - used < sizeof(FreeBlock) + kHeaderSize) return;
+  size_t tail = header->block_size - used;
+  header->block_size = uint32_t(used);
+  stats_.bytes_in_use -= tail;
+  InsertFree(start + used, tail);
+}
+
+size_t Arena::LargestFreeRequest() const {
+  size_t largest = 0;
+  for (FreeBlock* block = free_list_; block; block = block->next) {
+    if (block->size > kHeaderSize && block->size - kHeaderSize > largest) {
+      largest = block->size - kHeaderSize;
+    }
+  }
+  return largest;
+}
+
+void Arena::InsertFree(uint8_t* start, size_t size) {
+  FreeBlock* previous = nullptr;
+  FreeBlock* next = free_list_;
+  while (next && reinterpret_cast<uint8_t*>(next) < start) {
+    previous = next;
+    next = next->next;
+  }
+  auto* block = reinterpret_cast<FreeBlock*>(start);
+  block->size = size;
+  block->next = next;
+  if (next && start + size == reinterpret_cast<uint8_t*>(next)) {
+    block->size += next->size;
+    block->next = next->next;
+  }
+  if (previous && reinterpret_cast<uint8_t*>(previous) + previous->size == start) {
+    previous->size += block->size;
+    previous->next = block->next;
+  } else if (previous) {
+    previous->next = block;
+  } else {
+    free_list_ = block;
+  }
+}
+
+}  // namespace bmrt
