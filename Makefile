@@ -52,7 +52,8 @@ test-unit: host asan
 test-py: host firmware
 	$(PYTEST) tests/py
 
-test: test-unit test-py fuzz-smoke
+# pytest runs last so that its summary closes the output.
+test: test-unit fuzz-smoke test-py
 
 smoke: firmware
 	$(PY) -m bmrt smoke --firmware $(RV32_BUILD)/platform/qemu-virt-rv32/bmrt-firmware.elf

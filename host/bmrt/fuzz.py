@@ -1,0 +1,114 @@
+"""Runs every libFuzzer target of a fuzz build and reports executions and coverage.
+
+`python -m bmrt.fuzz --build build/fuzz --seconds 60`
+
+A target is an executable named `*_fuzz` anywhere under the build directory. Its seed corpus is
+`tests/corpus/<name without _fuzz>/` (read-only: new inputs go to a scratch copy), and every file
+in `tests/fuzz-regressions/<name without _fuzz>/` is replayed first: each is an input that once
+crashed a parser and must never crash again. Any crash, leak or timeout fails the run.
+"""
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class FuzzResult:
+    target: str
+    ok: bool
+    executions: int
+    coverage: int
+    seconds: int
+    regressions: int
+    detail: str
+
+
+def find_targets(build: Path) -> list[Path]:
+    return sorted(p for p in build.rglob("*_fuzz") if p.is_file() and os.access(p, os.X_OK))
+
+
+def _last_int(pattern: str, text: str) -> int:
+    found = re.findall(pattern, text)
+    return int(found[-1]) if found else 0
+
+
+def run_target(binary: Path, seconds: int) -> FuzzResult:
+    name = binary.name.removesuffix("_fuzz")
+    seeds = REPO / "tests" / "corpus" / name
+    regressions = REPO / "tests" / "fuzz-regressions" / name
+    regression_files = sorted(regressions.glob("*")) if regressions.is_dir() else []
+    common = ["-rss_limit_mb=4096", "-timeout=10", "-print_final_stats=1"]
+    if regression_files:
+        replay = subprocess.run([str(binary), *common, *map(str, regression_files)],
+                                capture_output=True, text=True, timeout=600)
+        if replay.returncode != 0:
+            return FuzzResult(name, False, 0, 0, 0, len(regression_files),
+                              "regression input crashed:\n" + replay.stderr[-3000:])
+    with tempfile.TemporaryDirectory(prefix=f"fuzz-{name}-") as scratch:
+        corpus = Path(scratch) / "corpus"
+        if seeds.is_dir():
+            shutil.copytree(seeds, corpus)
+        else:
+            corpus.mkdir()
+        artifacts = Path(scratch) / "artifacts"
+        artifacts.mkdir()
+        run = subprocess.run(
+            [str(binary), *common, f"-max_total_time={seconds}", f"-artifact_prefix={artifacts}/",
+             str(corpus)],
+            capture_output=True, text=True, timeout=seconds * 3 + 120)
+        log = run.stderr
+        crashes = sorted(artifacts.glob("*"))
+        detail = ""
+        if run.returncode != 0 or crashes:
+            kept = REPO / "build" / "fuzz-artifacts" / name
+            kept.mkdir(parents=True, exist_ok=True)
+            for crash in crashes:
+                shutil.copy(crash, kept / crash.name)
+            detail = f"crash inputs copied to {kept}\n" + log[-3000:]
+        return FuzzResult(
+            target=name,
+            ok=run.returncode == 0 and not crashes,
+            executions=_last_int(r"stat::number_of_executed_units:\s*(\d+)", log),
+            coverage=_last_int(r"\bcov: (\d+)", log),
+            seconds=seconds,
+            regressions=len(regression_files),
+            detail=detail)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build", type=Path, default=REPO / "build" / "fuzz")
+    parser.add_argument("--seconds", type=int, default=60, help="fuzzing time per target")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args(argv)
+    targets = find_targets(args.build)
+    if not targets:
+        print(f"fuzz: no *_fuzz targets under {args.build}", file=sys.stderr)
+        return 1
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        results = list(pool.map(lambda t: run_target(t, args.seconds), targets))
+    print(f"{'target':<24}{'executions':>14}{'exec/s':>10}{'coverage':>10}{'regressions':>13}  result")
+    for r in results:
+        rate = r.executions // max(r.seconds, 1)
+        print(f"{r.target:<24}{r.executions:>14,}{rate:>10,}{r.coverage:>10}{r.regressions:>13}  "
+              f"{'ok' if r.ok else 'CRASH'}")
+    failed = [r for r in results if not r.ok]
+    for r in failed:
+        print(f"\n{r.target}: {r.detail}", file=sys.stderr)
+    print(f"fuzz: {len(results) - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
