@@ -1,0 +1,48 @@
+// Firmware entry: banner and CPU facts on the log, then the mode chosen by the boot command
+// line (QEMU -append): "selftest [trap]", "echo", or by default the inference server.
+#include "platform/qemu-virt-rv32/board.h"
+#include "platform/qemu-virt-rv32/boot_args.h"
+#include "platform/qemu-virt-rv32/log.h"
+#include "platform/qemu-virt-rv32/selftest.h"
+#include "platform/qemu-virt-rv32/server_main.h"
+#include "platform/qemu-virt-rv32/system.h"
+#include "platform/qemu-virt-rv32/uart.h"
+
+namespace bmrt::platform {
+namespace {
+
+// Echo mode: greets on the UART, then returns every byte received. Lets the host check that a
+// connection delivers the very first bytes intact.
+[[noreturn]] void RunEcho(Uart& uart) {
+  static const char kGreeting[] = "BMRT-ECHO\n";
+  uart.Write(reinterpret_cast<const uint8_t*>(kGreeting), sizeof(kGreeting) - 1);
+  Log("echo: ready");
+  for (;;) {
+    int byte = uart.TryRead();
+    if (byte >= 0) uart.WriteByte(uint8_t(byte));
+  }
+}
+
+}  // namespace
+}  // namespace bmrt::platform
+
+extern "C" int bmrt_main(uintptr_t fdt) {
+  using namespace bmrt;
+  using namespace bmrt::platform;
+  StringView arguments = FindBootArguments(fdt);
+  Log("bmrt firmware (qemu-virt-rv32), misa=0x%x", unsigned(Misa()));
+  if (HasVectorUnit()) {
+    Log("VLEN=%u", unsigned(VectorLengthBits()));
+  } else {
+    Log("no vector unit");
+  }
+  Log("boot arguments: \"%.*s\"", int(arguments.size()), arguments.data());
+  Log("arena: %u bytes at 0x%x", unsigned(ArenaSize()), unsigned(uintptr_t(ArenaStart())));
+
+  if (HasBootWord(arguments, "selftest")) return RunSelfTest(HasBootWord(arguments, "trap"));
+
+  Uart uart(kUart0Address);
+  uart.Initialize();
+  if (HasBootWord(arguments, "echo")) RunEcho(uart);
+  return RunServer(uart);
+}

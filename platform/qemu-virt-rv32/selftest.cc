@@ -1,0 +1,71 @@
+#include "platform/qemu-virt-rv32/selftest.h"
+
+#include "platform/qemu-virt-rv32/board.h"
+#include "platform/qemu-virt-rv32/log.h"
+#include "platform/qemu-virt-rv32/selftest_kernels.h"
+#include "platform/qemu-virt-rv32/system.h"
+
+namespace bmrt::platform {
+namespace {
+
+constexpr size_t kLength = 1024;
+float input_a[kLength];
+float input_b[kLength];
+
+// Small multiples of 0.5: every partial sum is exact in float, in any order, so the scalar
+// and vector results must equal the integer reference exactly.
+int64_t FillInputsAndReferenceTimesTwo() {
+  int64_t reference = 0;
+  for (size_t i = 0; i < kLength; ++i) {
+    int a = int(i % 7) - 2;
+    int b_times_two = int(i % 5);
+    input_a[i] = float(a);
+    input_b[i] = float(b_times_two) * 0.5f;
+    reference += int64_t(a) * b_times_two;
+  }
+  return reference;
+}
+
+// The value as an integer count of halves (the inputs make every result a multiple of 0.5).
+int64_t Halves(float value) { return int64_t(value * 2.0f); }
+
+}  // namespace
+
+float DotScalar(const float* a, const float* b, size_t n) {
+  float sum = 0.0f;
+#pragma clang loop vectorize(disable) interleave(disable)
+  for (size_t i = 0; i < n; ++i) sum += a[i] * b[i];
+  return sum;
+}
+
+int RunSelfTest(bool force_trap) {
+  int64_t reference = FillInputsAndReferenceTimesTwo();
+  Log("selftest: dot product, n=%u, reference=%lld/2", unsigned(kLength), (long long)reference);
+
+  uint64_t start = InstructionCount();
+  float scalar = DotScalar(input_a, input_b, kLength);
+  uint64_t scalar_instructions = InstructionCount() - start;
+  Log("selftest: scalar result=%lld/2 instructions=%llu", (long long)Halves(scalar),
+      (unsigned long long)scalar_instructions);
+  bool ok = Halves(scalar) == reference && float(reference) * 0.5f == scalar;
+
+  if (HasVectorUnit()) {
+    start = InstructionCount();
+    float vector = DotVector(input_a, input_b, kLength);
+    uint64_t vector_instructions = InstructionCount() - start;
+    Log("selftest: vector result=%lld/2 instructions=%llu", (long long)Halves(vector),
+        (unsigned long long)vector_instructions);
+    ok = ok && vector == scalar;
+  } else {
+    Log("selftest: vector kernel skipped (no vector unit)");
+  }
+
+  if (force_trap) {
+    Log("selftest: forcing an illegal instruction");
+    asm volatile("unimp");
+  }
+  Log(ok ? "selftest: PASS" : "selftest: FAIL (results disagree)");
+  return ok ? kExitSuccess : kExitFailure;
+}
+
+}  // namespace bmrt::platform
