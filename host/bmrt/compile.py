@@ -26,6 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bmrt import iree_tools
 from bmrt.fetch import REPO_ROOT
 
 CACHE_DIR = REPO_ROOT / "build" / "models"
@@ -94,13 +95,10 @@ class CompiledModel:
 
 
 def tool(name: str) -> str:
-    beside_python = Path(sys.executable).parent / name
-    if beside_python.exists():
-        return str(beside_python)
-    found = shutil.which(name)
-    if found is None:
-        raise CompileError(f"{name} not found (install requirements.txt into the venv)")
-    return found
+    try:
+        return str(iree_tools.find_tool(name))
+    except iree_tools.IreeToolError as error:
+        raise CompileError(str(error)) from error
 
 
 def _run(command: list[str], what: str) -> subprocess.CompletedProcess:

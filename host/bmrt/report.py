@@ -1,0 +1,280 @@
+"""`bmrt report RESULTS.json`: a Markdown report with plots, and a summary on the terminal."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bmrt import results as results_module
+
+PALETTE = {"rv32-vector": "#1f77b4", "rv32-scalar": "#ff7f0e"}
+FALLBACK_COLOURS = ["#2ca02c", "#d62728", "#9467bd"]
+
+
+def _pyplot():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    plt.rcParams.update({"figure.dpi": 110, "axes.spines.top": False,
+                         "axes.spines.right": False, "font.size": 10})
+    return plt
+
+
+def _millions(axis) -> None:
+    from matplotlib.ticker import FuncFormatter
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value / 1e6:g} M"))
+
+
+def _colour(target: str, index: int) -> str:
+    return PALETTE.get(target, FALLBACK_COLOURS[index % len(FALLBACK_COLOURS)])
+
+
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.2f} %"
+
+
+def _count(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.0f}"
+
+
+def plot_confusion(run: dict[str, Any], class_names: list[str], path: Path) -> Path:
+    plt = _pyplot()
+    matrix = np.asarray(run["confusion_matrix"], dtype=float)
+    totals = matrix.sum(axis=1, keepdims=True)
+    share = np.divide(matrix, totals, out=np.zeros_like(matrix), where=totals > 0)
+    figure, axes = plt.subplots(figsize=(4.8, 4.2))
+    axes.imshow(share, cmap="Blues", vmin=0, vmax=1)
+    for row in range(len(class_names)):
+        for column in range(len(class_names)):
+            dark = share[row, column] > 0.6
+            axes.text(column, row, f"{int(matrix[row, column])}\n{100 * share[row, column]:.0f} %",
+                      ha="center", va="center", fontsize=9,
+                      color="white" if dark else "#222222")
+    axes.set_xticks(range(len(class_names)), class_names)
+    axes.set_yticks(range(len(class_names)), class_names)
+    axes.set_xlabel("predicted")
+    axes.set_ylabel("true")
+    axes.set_title(f"{run['target']}: accuracy {_percent(run['accuracy'])}")
+    for spine in axes.spines.values():
+        spine.set_visible(False)
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)
+    return path
+
+
+def plot_instructions(runs: list[dict[str, Any]], path: Path) -> Path | None:
+    with_counts = [run for run in runs if run["instructions_per_inference"]]
+    if not with_counts:
+        return None
+    plt = _pyplot()
+    figure, (per_sample, histogram) = plt.subplots(
+        1, 2, figsize=(10, 3.8), gridspec_kw={"width_ratios": [2, 1]})
+    for index, run in enumerate(with_counts):
+        counts = np.asarray(run["instructions_per_inference"], dtype=float)
+        colour = _colour(run["target"], index)
+        per_sample.plot(np.arange(len(counts)), counts, ".", ms=3, color=colour,
+                        label=f"{run['target']} (mean {counts.mean():,.0f})")
+        histogram.hist(counts, bins=30, color=colour, alpha=0.75, label=run["target"])
+    per_sample.set_xlabel("sample")
+    per_sample.set_ylabel("retired instructions")
+    per_sample.set_title("Instructions per inference (1 instruction = 1 ns simulated)")
+    per_sample.set_ylim(bottom=0)
+    per_sample.legend(frameon=False)
+    histogram.set_xlabel("retired instructions")
+    histogram.set_ylabel("samples")
+    histogram.set_title("Distribution")
+    _millions(per_sample.yaxis)
+    _millions(histogram.xaxis)
+    for axes in (per_sample, histogram):
+        axes.grid(alpha=0.3)
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)
+    return path
+
+
+def plot_comparison(runs: list[dict[str, Any]], path: Path) -> Path | None:
+    with_counts = [run for run in runs if "instructions" in run]
+    if len(with_counts) < 2:
+        return None
+    plt = _pyplot()
+    names = [run["target"] for run in with_counts]
+    means = [run["instructions"]["mean"] for run in with_counts]
+    figure, axes = plt.subplots(figsize=(7.5, 1.2 + 0.8 * len(names)))
+    bars = axes.barh(names, means, color=[_colour(name, i) for i, name in enumerate(names)])
+    for bar, mean in zip(bars, means):
+        speedup = mean / means[0]
+        label = f"{mean / 1e6:.3f} M instr = {mean * 1e-6:.3f} ms"
+        if bar is not bars[0]:
+            label += f"\n{speedup:.2f}x the instructions of {names[0]}"
+        axes.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, "  " + label,
+                  va="center", fontsize=9)
+    axes.invert_yaxis()
+    axes.set_xlim(0, max(means) * 2.0)
+    axes.set_xlabel("mean retired instructions per inference (1 instruction = 1 ns simulated)")
+    axes.set_title("Vector vs scalar kernels")
+    _millions(axes.xaxis)
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)
+    return path
+
+
+def plot_agreement(runs: list[dict[str, Any]], path: Path) -> Path:
+    plt = _pyplot()
+    metrics = ["accuracy"] + sorted({name for run in runs for name in run["agreement"]})
+    figure, axes = plt.subplots(figsize=(7.5, 3.4))
+    width = 0.8 / len(runs)
+    for index, run in enumerate(runs):
+        values = [run["accuracy"]] + [run["agreement"].get(name, np.nan) for name in metrics[1:]]
+        positions = np.arange(len(metrics)) + index * width - 0.4 + width / 2
+        bars = axes.bar(positions, np.asarray(values) * 100, width,
+                        color=_colour(run["target"], index), label=run["target"])
+        for bar, value in zip(bars, values):
+            axes.text(bar.get_x() + bar.get_width() / 2, bar.get_height() + 0.1,
+                      f"{100 * value:.1f}", ha="center", va="bottom", fontsize=8)
+    axes.axhline(results_module.AGREEMENT_GOAL * 100, color="#888888", ls="--", lw=1)
+    axes.text(1.0, results_module.AGREEMENT_GOAL * 100, " agreement\n goal 99.5 %",
+              transform=axes.get_yaxis_transform(), va="center", ha="left", fontsize=8,
+              color="#666666")
+    labels = ["accuracy"] + [f"top-1 agreement\nwith {name}" for name in metrics[1:]]
+    axes.set_xticks(range(len(metrics)), labels)
+    lowest = min([run["accuracy"] for run in runs]
+                 + [v for run in runs for v in run["agreement"].values()])
+    axes.set_ylim(max(0.0, 100 * lowest - 5), 101)
+    axes.set_ylabel("%")
+    axes.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 0.75))
+    axes.set_title("Accuracy and agreement with the references")
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)
+    return path
+
+
+def summary_rows(results: dict[str, Any]) -> list[tuple[str, ...]]:
+    rows = [("", *[run["target"] for run in results["bmrt"]["runs"]])]
+
+    def row(label, values):
+        rows.append((label, *values))
+
+    runs = results["bmrt"]["runs"]
+    row("samples", [str(run["samples"]) for run in runs])
+    row("accuracy", [_percent(run["accuracy"]) for run in runs])
+    for name in sorted({name for run in runs for name in run["agreement"]}):
+        row(f"top-1 agreement with {name}", [_percent(run["agreement"].get(name)) for run in runs])
+        row(f"max abs diff vs {name}",
+            [f"{run['output_difference'][name]['max_abs']:.3g}" for run in runs])
+        row(f"max rel diff vs {name}",
+            [f"{run['output_difference'][name]['max_rel']:.3g}" for run in runs])
+    row("instructions / inference (mean)",
+        [_count(run.get("instructions", {}).get("mean")) for run in runs])
+    row("simulated time / inference",
+        [f"{run['instructions']['simulated_seconds_mean'] * 1e3:.3f} ms"
+         if "instructions" in run else "n/a" for run in runs])
+    row("model size (vmfb)", [f"{run['compiled'].get('size', 0):,} B" for run in runs])
+    row("model upload", [_upload(run["upload"]) for run in runs])
+    row("arena peak", [_bytes(_peak(run["allocation_stats"])) for run in runs])
+    row("goals met", [", ".join(f"{k}: {'yes' if v else 'NO'}" for k, v in run["goals"].items())
+                      or "n/a" for run in runs])
+    return rows
+
+
+def _upload(upload: dict[str, Any]) -> str:
+    if not upload.get("bytes_per_second"):
+        return "n/a"
+    return (f"{upload['bytes']:,} B in {upload['seconds']:.2f} s "
+            f"({upload['bytes_per_second'] / 1024:.1f} KiB/s)")
+
+
+def _peak(stats: dict[str, Any]) -> int | None:
+    for key in ("arena_peak", "arena_bytes_peak", "host_bytes_peak", "device_bytes_peak"):
+        if key in stats:
+            return int(stats[key])
+    return None
+
+
+def _bytes(value: int | None) -> str:
+    return "n/a" if value is None else f"{value:,} B"
+
+
+def markdown_table(rows: list[tuple[str, ...]]) -> str:
+    lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+    lines += ["| " + " | ".join(row) + " |" for row in rows[1:]]
+    return "\n".join(lines)
+
+
+def terminal_table(rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
+                     for row in rows)
+
+
+def render(results: dict[str, Any], output: Path) -> Path:
+    """Writes `output` (Markdown) and its PNGs beside it; returns the Markdown path."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    stem = output.stem
+    runs = results["bmrt"]["runs"]
+    class_names = results["class_names"]
+    images: list[tuple[str, Path | None]] = []
+    for run in runs:
+        images.append((f"Confusion matrix, {run['target']}",
+                       plot_confusion(run, class_names,
+                                      output.with_name(f"{stem}-confusion-{run['target']}.png"))))
+    images.append(("Accuracy and agreement",
+                   plot_agreement(runs, output.with_name(f"{stem}-agreement.png"))))
+    images.append(("Instructions per inference",
+                   plot_instructions(runs, output.with_name(f"{stem}-instructions.png"))))
+    images.append(("Vector vs scalar",
+                   plot_comparison(runs, output.with_name(f"{stem}-comparison.png"))))
+    bmrt = results["bmrt"]
+    dataset = bmrt.get("dataset", {})
+    model = bmrt.get("model", {})
+    lines = [f"# Evaluation: {model.get('name', results.get('model_name', 'model'))} "
+             "on the simulated accelerator", ""]
+    lines += [markdown_table(summary_rows(results)), ""]
+    lines += [f"![{title}]({path.name})" for title, path in images if path is not None]
+    lines += ["", "## Setup", ""]
+    lines += [f"- Model: `{model.get('path', '')}` ({results['model_framework']}, "
+              f"{'int8 quantized' if bmrt.get('quantized') else 'float32'})",
+              f"- Data set: {dataset.get('split', '')} of {dataset.get('total_windows', '?')} "
+              f"windows of 128x3, units {dataset.get('units', '?')}; window seed "
+              f"{dataset.get('window_seed', '?')}",
+              f"- Compiler: IREE {results['compilers'][0]['compiler_version']}",
+              f"- Command: `{' '.join(results.get('command', []))}`"]
+    for run in runs:
+        flags = " ".join(flag for flag in run["compiled"].get("flags", [])
+                         if "cpu-features" in flag or "triple" in flag)
+        lines.append(f"- {run['target']}: `{flags}`")
+    simulator = bmrt.get("simulator") or {}
+    if simulator:
+        lines.append(f"- Simulator: {simulator}")
+    references = bmrt.get("references", {})
+    if references:
+        lines += ["", "Reference accuracy on the same samples: "
+                  + ", ".join(f"{name} {_percent(ref['accuracy'])}"
+                              for name, ref in references.items()) + "."]
+    output.write_text("\n".join(lines) + "\n")
+    return output
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("results", type=Path, help="results JSON written by `bmrt evaluate`")
+    parser.add_argument("-o", "--output", type=Path,
+                        help="Markdown file (default: report.md beside the results)")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        results = results_module.load(args.results)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    output = args.output or args.results.with_name("report.md")
+    render(results, output)
+    print(terminal_table(summary_rows(results)))
+    print(f"report: {output}")
+    return 0
