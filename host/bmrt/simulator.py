@@ -1,0 +1,426 @@
+"""Runs the bmrt firmware in QEMU (`virt`, rv32, RVV) and never leaves a QEMU process behind.
+
+    with Simulator(firmware, uart="socket", log_path="fw.log") as sim:
+        sim.uart.write(frame)          # pyserial-like (bmrt.uart.UartConnection)
+        reply = sim.uart.read(12)
+        info = sim.wait(timeout=30)    # ExitInfo(code, reason)
+
+The protocol UART is absent (uart="none"), a TCP socket (QEMU listens and waits for the first client, so no byte is
+lost) or a pty (QEMU starts paused; the pty is opened before the guest runs; optional symlink
+at a path of the caller's choosing). Firmware logs go through semihosting to `log_path`, never
+over the UART. Exit codes follow platform/qemu-virt-rv32/board.h.
+"""
+from __future__ import annotations
+
+import atexit
+import ctypes
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from bmrt.uart import UartConnection
+
+QEMU = "qemu-system-riscv32"
+MEMORY_MIB = 32  # the firmware's linker script uses 17 MiB from 0x80000000
+
+EXIT_SUCCESS = 0
+EXIT_FAILURE = 1
+EXIT_BAD_ARGUMENTS = 2
+EXIT_TRAP_BASE = 128
+EXIT_INTERRUPT_BASE = 192
+EXIT_NESTED_TRAP = 255
+
+EXCEPTION_NAMES = {
+    0: "instruction address misaligned", 1: "instruction access fault",
+    2: "illegal instruction", 3: "breakpoint", 4: "load address misaligned",
+    5: "load access fault", 6: "store address misaligned", 7: "store access fault",
+    8: "environment call from U-mode", 9: "environment call from S-mode",
+    11: "environment call from M-mode", 12: "instruction page fault",
+    13: "load page fault", 15: "store page fault",
+}
+INTERRUPT_NAMES = {3: "machine software interrupt", 7: "machine timer interrupt",
+                   11: "machine external interrupt"}
+
+
+class SimulatorError(RuntimeError):
+    """QEMU could not be started, or misbehaved."""
+
+
+class SimulatorTimeout(SimulatorError):
+    """The firmware did not finish (or log the awaited text) in time."""
+
+
+@dataclass(frozen=True)
+class ExitInfo:
+    code: int | None  # QEMU's exit status; None when the host stopped the run
+    reason: str
+
+    @property
+    def ok(self) -> bool:
+        return self.code == EXIT_SUCCESS
+
+
+def describe_exit(code: int | None, log_text: str = "") -> str:
+    """Words for a firmware exit status (platform/qemu-virt-rv32/board.h)."""
+    if code is None:
+        return "stopped by the host"
+    if code < 0:
+        return f"QEMU killed by signal {signal.Signals(-code).name}"
+    if code == EXIT_SUCCESS:
+        return "success"
+    if code == EXIT_FAILURE:
+        return "the firmware reported a failure"
+    if code == EXIT_BAD_ARGUMENTS:
+        return "the firmware rejected its boot arguments"
+    if code == EXIT_NESTED_TRAP:
+        return "trap while reporting a trap"
+    where = re.search(r"^TRAP \|.*mepc=(0x[0-9a-f]+) mtval=(0x[0-9a-f]+)", log_text, re.M)
+    detail = f" at pc={where.group(1)}, mtval={where.group(2)}" if where else ""
+    if EXIT_INTERRUPT_BASE <= code < EXIT_NESTED_TRAP:
+        cause = code - EXIT_INTERRUPT_BASE
+        name = INTERRUPT_NAMES.get(cause, "interrupt")
+        return f"trap: unexpected {name}, mcause interrupt code {cause}{detail}"
+    if EXIT_TRAP_BASE <= code < EXIT_INTERRUPT_BASE:
+        cause = code - EXIT_TRAP_BASE
+        return f"trap: {EXCEPTION_NAMES.get(cause, 'reserved exception')}, mcause={cause}{detail}"
+    return f"the firmware exited with status {code}"
+
+
+def cpu_option(vector: bool, vlen: int = 512) -> str:
+    if vector:
+        return f"rv32,v=true,vlen={vlen},elen=64,vext_spec=v1.0"
+    return "rv32,v=false"
+
+
+# --- process bookkeeping: every live simulator is stopped at exit and on SIGTERM/SIGHUP -------
+_live: "weakref.WeakSet[Simulator]" = weakref.WeakSet()
+_handlers_installed = False
+
+
+def _stop_all() -> None:
+    for simulator in list(_live):
+        simulator.stop()
+
+
+def _exit_on_signal(signum, frame) -> None:
+    _stop_all()
+    raise SystemExit(128 + signum)
+
+
+def _install_handlers() -> None:
+    global _handlers_installed
+    if _handlers_installed:
+        return
+    _handlers_installed = True
+    atexit.register(_stop_all)
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            if signal.getsignal(signum) in (signal.SIG_DFL, None):
+                signal.signal(signum, _exit_on_signal)
+
+
+def _die_with_parent() -> None:
+    # Runs in the child before exec: QEMU gets SIGKILL if this Python process dies abruptly.
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _free_tcp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _tcp_listening(port: int) -> bool:
+    """True when some process listens on 127.0.0.1:`port` (from /proc/net/tcp)."""
+    wanted = f"0100007F:{port:04X}"
+    with open("/proc/net/tcp") as table:
+        for line in table.readlines()[1:]:
+            fields = line.split()
+            if fields[1] == wanted and fields[3] == "0A":  # 0A: TCP_LISTEN
+                return True
+    return False
+
+
+class Simulator:
+    """One QEMU run of a firmware image. Use as a context manager (or call start()/stop())."""
+
+    def __init__(self, firmware: str | os.PathLike, *, uart: str = "socket",
+                 pty_path: str | os.PathLike | None = None, vector: bool = True,
+                 vlen: int = 512, boot_args: str = "", log_path: str | os.PathLike | None = None,
+                 connect_uart: bool = True, uart_timeout: float | None = 10.0,
+                 extra_args: Sequence[str] = (), qemu: str = QEMU,
+                 start_timeout: float = 10.0):
+        if uart not in ("socket", "pty", "none"):
+            raise ValueError(f"uart must be 'socket', 'pty' or 'none', not {uart!r}")
+        self.firmware = Path(firmware)
+        if not self.firmware.is_file():
+            raise SimulatorError(f"firmware image not found: {self.firmware}")
+        if shutil.which(qemu) is None:
+            raise SimulatorError(f"{qemu} not found (run `make setup`)")
+        self.uart_mode = uart
+        self.pty_path = Path(pty_path) if pty_path else None
+        self.vector = vector
+        self.vlen = vlen
+        self.boot_args = boot_args
+        self.connect_uart = connect_uart
+        self.uart_timeout = uart_timeout
+        self.extra_args = tuple(extra_args)
+        self.qemu = qemu
+        self.start_timeout = start_timeout
+        self._workdir = Path(tempfile.mkdtemp(prefix="bmrt-sim-"))
+        self.log_path = Path(log_path) if log_path else self._workdir / "firmware.log"
+        self.qemu_output_path = self._workdir / "qemu-output.txt"
+        self._monitor_path = self._workdir / "monitor.sock"
+        self._process: subprocess.Popen | None = None
+        self._exit: ExitInfo | None = None
+        self._symlink_created = False
+        self.uart: UartConnection | None = None
+        self._pty_holder: UartConnection | None = None
+        self.uart_url: str | None = None
+        self.uart_port: int | None = None
+        self.pty_device: str | None = None
+
+    # --- life cycle ---------------------------------------------------------------------------
+    def __enter__(self) -> Simulator:
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def start(self) -> Simulator:
+        if self._process is not None:
+            raise SimulatorError("simulator already started")
+        _install_handlers()
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.log_path.write_bytes(b"")
+        try:
+            if self.uart_mode == "socket":
+                self._start_with_socket()
+            elif self.uart_mode == "none":
+                self._spawn(self.command(["-monitor", "none", "-serial", "null"]))
+            else:
+                self._start_with_pty()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def command(self, uart_args: Sequence[str]) -> list[str]:
+        args = [
+            self.qemu, "-machine", "virt", "-cpu", cpu_option(self.vector, self.vlen),
+            "-icount", "shift=0", "-bios", "none", "-m", f"{MEMORY_MIB}M", "-display", "none",
+            "-chardev", f"file,id=log0,path={self.log_path}",
+            "-semihosting-config", "enable=on,target=native,chardev=log0",
+            *uart_args, "-kernel", str(self.firmware),
+        ]
+        if self.boot_args:
+            args += ["-append", self.boot_args]
+        return args + list(self.extra_args)
+
+    def _spawn(self, args: list[str]) -> None:
+        with open(self.qemu_output_path, "wb") as output:
+            self._process = subprocess.Popen(
+                args, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+                start_new_session=True, preexec_fn=_die_with_parent)
+        _live.add(self)
+
+    def _start_with_socket(self) -> None:
+        self.uart_port = _free_tcp_port()
+        self.uart_url = f"socket://127.0.0.1:{self.uart_port}"
+        self._spawn(self.command([
+            "-monitor", "none",
+            "-chardev", f"socket,id=uart0,host=127.0.0.1,port={self.uart_port},server=on,wait=on",
+            "-serial", "chardev:uart0"]))
+        deadline = time.monotonic() + self.start_timeout
+        while not _tcp_listening(self.uart_port):
+            self._raise_if_exited("while opening its UART socket")
+            if time.monotonic() > deadline:
+                raise SimulatorTimeout(f"QEMU did not open UART port {self.uart_port}")
+            time.sleep(0.02)
+        if not self.connect_uart:
+            return
+        while True:
+            self._raise_if_exited("while waiting for its UART socket")
+            try:
+                self.uart = UartConnection.connect_tcp("127.0.0.1", self.uart_port,
+                                                       timeout=self.uart_timeout)
+                return
+            except ConnectionRefusedError:
+                if time.monotonic() > deadline:
+                    raise SimulatorTimeout(f"QEMU did not open UART port {self.uart_port}")
+                time.sleep(0.02)
+
+    def _start_with_pty(self) -> None:
+        self._spawn(self.command([
+            "-S", "-monitor", f"unix:{self._monitor_path},server=on,wait=off",
+            "-chardev", "pty,id=uart0", "-serial", "chardev:uart0"]))
+        deadline = time.monotonic() + self.start_timeout
+        while self.pty_device is None:
+            self._raise_if_exited("before reporting its pty")
+            match = re.search(r"(/dev/pts/\d+)", self.qemu_output_path.read_text(errors="replace"))
+            if match:
+                self.pty_device = match.group(1)
+            elif time.monotonic() > deadline:
+                raise SimulatorTimeout("QEMU did not report its pty device")
+            else:
+                time.sleep(0.02)
+        self.uart_url = self.pty_device
+        if self.pty_path is not None:
+            if self.pty_path.is_symlink():
+                self.pty_path.unlink()
+            elif self.pty_path.exists():
+                raise SimulatorError(f"{self.pty_path} exists and is not a symlink; not replacing it")
+            self.pty_path.symlink_to(self.pty_device)
+            self._symlink_created = True
+            self.uart_url = str(self.pty_path)
+        # Open the pty before the guest runs: QEMU drops output while nobody holds it open.
+        # Without connect_uart the descriptor is only held (never read), so another program
+        # opening the pty receives every byte.
+        connection = UartConnection.open_pty(self.pty_device, timeout=self.uart_timeout)
+        if self.connect_uart:
+            self.uart = connection
+        else:
+            self._pty_holder = connection
+        self._resume()
+
+    def _resume(self) -> None:
+        """Sends `cont` over the HMP monitor and waits until QEMU reports the VM running."""
+        deadline = time.monotonic() + self.start_timeout
+        while True:
+            try:
+                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as monitor:
+                    monitor.connect(str(self._monitor_path))
+                    monitor.settimeout(max(0.1, deadline - time.monotonic()))
+                    self._monitor_read_until(monitor, b"(qemu) ")
+                    monitor.sendall(b"cont\n")
+                    self._monitor_read_until(monitor, b"(qemu) ")
+                    monitor.sendall(b"info status\n")
+                    reply = self._monitor_read_until(monitor, b"(qemu) ")
+                    if b"running" not in reply:
+                        raise SimulatorError(f"QEMU did not resume: {reply.decode(errors='replace')}")
+                    return
+            except (FileNotFoundError, ConnectionRefusedError):
+                self._raise_if_exited("before its monitor came up")
+                if time.monotonic() > deadline:
+                    raise SimulatorTimeout("QEMU monitor socket did not come up")
+                time.sleep(0.02)
+            except socket.timeout:
+                raise SimulatorTimeout("QEMU monitor did not answer") from None
+
+    @staticmethod
+    def _monitor_read_until(monitor: socket.socket, marker: bytes) -> bytes:
+        data = b""
+        while not data.endswith(marker):
+            chunk = monitor.recv(4096)
+            if not chunk:
+                raise SimulatorError("QEMU closed its monitor connection")
+            data += chunk
+        return data
+
+    # --- observing the run --------------------------------------------------------------------
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def log_text(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def qemu_output(self) -> str:
+        try:
+            return self.qemu_output_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def wait_for_log(self, text: str, timeout: float = 10.0) -> str:
+        """Waits until `text` appears in the firmware log; returns the log so far."""
+        deadline = time.monotonic() + timeout
+        while True:
+            log = self.log_text()
+            if text in log:
+                return log
+            self._raise_if_exited(f"before logging {text!r}")
+            if time.monotonic() > deadline:
+                raise SimulatorTimeout(f"firmware did not log {text!r} within {timeout} s; "
+                                       f"log so far:\n{log}")
+            time.sleep(0.02)
+
+    def wait(self, timeout: float) -> ExitInfo:
+        """Waits for the firmware to end the run. Raises SimulatorTimeout (QEMU keeps running)."""
+        if self._exit is not None:
+            return self._exit
+        if self._process is None:
+            raise SimulatorError("simulator not started")
+        try:
+            code = self._process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise SimulatorTimeout(f"firmware still running after {timeout} s; log:\n"
+                                   f"{self.log_text()}") from None
+        return self._record_exit(code)
+
+    def stop(self) -> ExitInfo:
+        """Ends the run now (if still running) and reaps QEMU and its process group."""
+        if self._process is None:
+            return ExitInfo(None, "never started")
+        if self._exit is not None:
+            return self._exit
+        code = self._process.poll()
+        if code is None:
+            self._kill_group(signal.SIGTERM)
+            try:
+                self._process.wait(2.0)
+            except subprocess.TimeoutExpired:
+                self._kill_group(signal.SIGKILL)
+                self._process.wait()
+            self._exit = ExitInfo(None, describe_exit(None))
+            _live.discard(self)
+            return self._exit
+        return self._record_exit(code)
+
+    def close(self) -> None:
+        """stop() plus releasing the UART, the pty symlink and the scratch directory."""
+        self.stop()
+        for connection in (self.uart, self._pty_holder):
+            if connection is not None:
+                connection.close()
+        if self._symlink_created and self.pty_path is not None and self.pty_path.is_symlink():
+            self.pty_path.unlink()
+            self._symlink_created = False
+        shutil.rmtree(self._workdir, ignore_errors=True)
+
+    # --- internals ----------------------------------------------------------------------------
+    def _record_exit(self, code: int) -> ExitInfo:
+        reason = describe_exit(code, self.log_text())
+        if code == EXIT_FAILURE and not self.log_text().strip():
+            output = self.qemu_output().strip()
+            reason = f"QEMU failed: {output}" if output else reason
+        self._exit = ExitInfo(code, reason)
+        _live.discard(self)
+        return self._exit
+
+    def _kill_group(self, signum: int) -> None:
+        try:
+            os.killpg(self._process.pid, signum)
+        except ProcessLookupError:
+            pass
+
+    def _raise_if_exited(self, when: str) -> None:
+        if self._process is not None and self._process.poll() is not None:
+            info = self._record_exit(self._process.returncode)
+            raise SimulatorError(f"QEMU exited {when}: {info.reason}\n{self.qemu_output()}")

@@ -1,0 +1,75 @@
+"""`python -m bmrt smoke`: boots the firmware's self-test in QEMU and reports the result.
+
+The self-test runs a vector dot product and its scalar twin, checks both against an exact
+reference and logs their retired-instruction counts; the run passes when QEMU exits with 0.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from bmrt.simulator import ExitInfo, Simulator
+
+DEFAULT_FIRMWARE = "build/rv32/platform/qemu-virt-rv32/bmrt-firmware.elf"
+INSTRUCTIONS = re.compile(r"selftest: (scalar|vector) result=(-?\d+)/2 instructions=(\d+)")
+
+
+@dataclass(frozen=True)
+class SmokeResult:
+    cpu: str
+    exit: ExitInfo
+    log: str
+
+    def instructions(self, kernel: str) -> int | None:
+        for match in INSTRUCTIONS.finditer(self.log):
+            if match.group(1) == kernel:
+                return int(match.group(3))
+        return None
+
+
+def run_smoke(firmware: Path, *, vector: bool = True, force_trap: bool = False,
+              log_path: Path | None = None, timeout: float = 30.0) -> SmokeResult:
+    boot_args = "selftest trap" if force_trap else "selftest"
+    with Simulator(firmware, vector=vector, boot_args=boot_args, log_path=log_path,
+                   uart="none") as sim:
+        info = sim.wait(timeout)
+        return SmokeResult("vector" if vector else "scalar", info, sim.log_text())
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--firmware", type=Path, default=Path(DEFAULT_FIRMWARE))
+    parser.add_argument("--cpu", choices=("vector", "scalar", "both"), default="both",
+                        help="QEMU CPU: rv32 with V (VLEN 512), without, or both in turn")
+    parser.add_argument("--force-trap", action="store_true",
+                        help="end the self-test with an illegal instruction (must fail)")
+    parser.add_argument("--log-dir", type=Path, default=None,
+                        help="keep the firmware logs here (smoke-<cpu>.log)")
+    parser.add_argument("--timeout", type=float, default=30.0)
+
+
+def run(args: argparse.Namespace) -> int:
+    cpus = ("vector", "scalar") if args.cpu == "both" else (args.cpu,)
+    status = 0
+    for cpu in cpus:
+        log_path = args.log_dir / f"smoke-{cpu}.log" if args.log_dir else None
+        result = run_smoke(args.firmware, vector=cpu == "vector", force_trap=args.force_trap,
+                           log_path=log_path, timeout=args.timeout)
+        print(f"--- {cpu} CPU: firmware log ---")
+        print(result.log.rstrip())
+        verdict = "PASS" if result.exit.ok else "FAIL"
+        print(f"--- {cpu} CPU: {verdict}: exit status {result.exit.code} ({result.exit.reason})")
+        scalar, vector = result.instructions("scalar"), result.instructions("vector")
+        if scalar and vector:
+            print(f"    instructions: scalar {scalar}, vector {vector} ({scalar / vector:.1f}x fewer)")
+        if not result.exit.ok:
+            status = 1
+    return status
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    sys.exit(run(parser.parse_args()))

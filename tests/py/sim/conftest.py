@@ -1,0 +1,50 @@
+"""Fixtures for the simulator tests: the firmware image and a no-QEMU-left-behind check."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[3]
+FIRMWARE = REPO / "build/rv32/platform/qemu-virt-rv32/bmrt-firmware.elf"
+
+
+def qemu_children(parent: int) -> list[int]:
+    """Pids of live qemu-system-riscv32 processes whose parent is `parent` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+            command = (entry / "cmdline").read_bytes().split(b"\0")[0]
+        except OSError:
+            continue
+        fields = dict(line.split(":\t", 1) for line in status.splitlines() if ":\t" in line)
+        if (b"qemu-system-riscv32" in command and int(fields.get("PPid", "0")) == parent
+                and not fields.get("State", "").startswith("Z")):
+            found.append(int(entry.name))
+    return found
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "State:\tZ" not in state
+
+
+@pytest.fixture(scope="session")
+def firmware() -> Path:
+    if not FIRMWARE.is_file():
+        pytest.fail(f"{FIRMWARE} missing: build it with `make firmware`")
+    return FIRMWARE
+
+
+@pytest.fixture(autouse=True)
+def no_qemu_left_behind():
+    yield
+    left = qemu_children(os.getpid())
+    assert not left, f"QEMU processes left running: {left}"

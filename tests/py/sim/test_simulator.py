@@ -1,0 +1,107 @@
+"""Simulator launcher: UART transports deliver the first bytes intact; QEMU never outlives us."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+import serial
+
+from bmrt.simulator import ExitInfo, Simulator, SimulatorTimeout, describe_exit
+from conftest import REPO, pid_alive
+
+GREETING = b"BMRT-ECHO\n"
+PAYLOAD = bytes(range(256)) * 16
+
+
+@pytest.mark.parametrize("mode", ["socket", "pty"])
+def test_uart_delivers_first_bytes_and_echo_intact(firmware, mode, tmp_path):
+    link = tmp_path / "uart" if mode == "pty" else None
+    with Simulator(firmware, uart=mode, pty_path=link, boot_args="echo", uart_timeout=20) as sim:
+        assert sim.uart.read(len(GREETING)) == GREETING
+        sim.uart.write(PAYLOAD)
+        assert sim.uart.read(len(PAYLOAD)) == PAYLOAD
+        if mode == "pty":
+            assert os.readlink(link) == sim.pty_device
+    assert not pid_alive(sim.pid)
+    if link is not None:
+        assert not link.is_symlink()
+
+
+def test_socket_url_works_with_pyserial(firmware):
+    with Simulator(firmware, uart="socket", boot_args="echo", connect_uart=False) as sim:
+        assert sim.uart is None
+        assert sim.uart_url == f"socket://127.0.0.1:{sim.uart_port}"
+        port = serial.serial_for_url(sim.uart_url, timeout=20)
+        try:
+            assert port.read(len(GREETING)) == GREETING
+            port.write(b"abc\x00\xff")
+            assert port.read(5) == b"abc\x00\xff"
+        finally:
+            port.close()
+
+
+def test_default_boot_logs_runtime_started(firmware):
+    with Simulator(firmware, uart="socket") as sim:
+        log = sim.wait_for_log("Runtime started", timeout=20)
+    assert "VLEN=512" in log
+
+
+def test_stop_ends_a_running_firmware(firmware):
+    with Simulator(firmware, uart="socket", boot_args="echo") as sim:
+        sim.wait_for_log("echo: ready", timeout=20)
+        with pytest.raises(SimulatorTimeout):
+            sim.wait(timeout=0.2)
+        assert sim.running()
+        info = sim.stop()
+    assert info == ExitInfo(None, "stopped by the host")
+    assert not pid_alive(sim.pid)
+
+
+def test_qemu_error_is_reported(firmware):
+    with Simulator(firmware, uart="none", extra_args=["-no-such-option"]) as sim:
+        info = sim.wait(timeout=20)
+    assert info.code == 1
+    assert "QEMU failed" in info.reason and "no-such-option" in info.reason
+
+
+def test_describe_exit_decodes_firmware_codes():
+    assert describe_exit(0) == "success"
+    assert "store access fault" in describe_exit(128 + 7)
+    assert "machine timer interrupt" in describe_exit(192 + 7)
+    assert "trap while reporting a trap" in describe_exit(255)
+    assert "SIGKILL" in describe_exit(-9)
+
+
+LAUNCHER = textwrap.dedent("""
+    import sys, time
+    from bmrt.simulator import Simulator
+    sim = Simulator(sys.argv[1], uart="pty", boot_args="echo").start()
+    sim.wait_for_log("echo: ready", timeout=20)
+    print(sim.pid, flush=True)
+    time.sleep(60)
+""")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
+def test_qemu_dies_with_its_launcher(firmware, signum):
+    env = dict(os.environ, PYTHONPATH=str(REPO / "host"))
+    launcher = subprocess.Popen([sys.executable, "-c", LAUNCHER, str(firmware)],
+                                stdout=subprocess.PIPE, env=env, text=True)
+    try:
+        qemu_pid = int(launcher.stdout.readline())
+        assert pid_alive(qemu_pid)
+        launcher.send_signal(signum)
+        launcher.wait(timeout=20)
+        deadline = time.monotonic() + 10
+        while pid_alive(qemu_pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not pid_alive(qemu_pid)
+    finally:
+        launcher.kill()
+        launcher.wait()
