@@ -12,11 +12,14 @@
 namespace bmrt::vmfb {
 
 // Checks every function of `module`. On failure the returned status's message is `message.text`
-// ("function 3 (main) pc 0x2a: register r70 out of range (64 i32 registers)").
-Status VerifyModule(const Module& module, ErrorMessage& message);
+// ("function 3 (main) pc 0x2a: register r70 out of range (64 i32 registers)"). `scratch` lends
+// a temporary bitmap of op starts (one bit per bytecode byte of the largest function), freed
+// before returning.
+Status VerifyModule(const Module& module, Arena& scratch, ErrorMessage& message);
 
 // Checks one function (ordinal into module.functions()).
-Status VerifyFunction(const Module& module, uint32_t function_ordinal, ErrorMessage& message);
+Status VerifyFunction(const Module& module, uint32_t function_ordinal, Arena& scratch,
+                      ErrorMessage& message);
 
 // LoadModule + VerifyModule; a module that fails verification is freed and never returned.
 Result<Module*> LoadVerifiedModule(ByteSpan archive, Arena& arena, ErrorMessage& message);
