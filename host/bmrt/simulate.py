@@ -7,6 +7,7 @@ set-up, so a Kenning installation can drive it) or as a TCP socket (--socket). T
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from pathlib import Path
@@ -32,6 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Ctrl-C must stop QEMU even when started from a shell that ignores SIGINT for us.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     mode = "socket" if args.socket else "pty"
     pty_path = None if args.socket else (args.pty or Path("/tmp/uart"))
     try:
