@@ -1,0 +1,18 @@
+// Where loaded code lives, and how the platform makes freshly written code runnable. The
+// runtime stays freestanding: the platform supplies an arena whose memory may execute (on the
+// rv32 board the main arena, on the host an RWX mapping) and, where needed, an instruction
+// fence (`fence.i` on RISC-V).
+#pragma once
+
+#include "runtime/base/arena.h"
+
+namespace bmrt::elf {
+
+struct CodeMemory {
+  Arena* arena = nullptr;
+  // Called after code has been written and relocated, before any of it runs. May be null.
+  void (*sync_instructions)(void* context, const void* start, size_t size) = nullptr;
+  void* context = nullptr;
+};
+
+}  // namespace bmrt::elf
