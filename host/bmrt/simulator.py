@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from bmrt.insn_profile import plugin_args
 from bmrt.uart import UartConnection
 
 QEMU = "qemu-system-riscv32"
@@ -160,7 +161,7 @@ class Simulator:
                  vlen: int = 512, boot_args: str = "", log_path: str | os.PathLike | None = None,
                  connect_uart: bool = True, uart_timeout: float | None = 10.0,
                  extra_args: Sequence[str] = (), qemu: str = QEMU,
-                 start_timeout: float = 10.0):
+                 start_timeout: float = 10.0, profile_path: str | os.PathLike | None = None):
         if uart not in ("socket", "pty", "none"):
             raise ValueError(f"uart must be 'socket', 'pty' or 'none', not {uart!r}")
         self.firmware = Path(firmware)
@@ -176,6 +177,11 @@ class Simulator:
         self.connect_uart = connect_uart
         self.uart_timeout = uart_timeout
         self.extra_args = tuple(extra_args)
+        # With profile_path, the instruction-profile plugin writes its report there at exit
+        # (bmrt.insn_profile.read_profile reads it).
+        self.profile_path = Path(profile_path) if profile_path else None
+        if self.profile_path is not None:
+            self.extra_args += tuple(plugin_args(self.profile_path.resolve()))
         self.qemu = qemu
         self.start_timeout = start_timeout
         self._workdir = Path(tempfile.mkdtemp(prefix="bmrt-sim-"))

@@ -2,6 +2,7 @@
 
 #include "platform/qemu-virt-rv32/board.h"
 #include "platform/qemu-virt-rv32/log.h"
+#include "platform/qemu-virt-rv32/profile_marker.h"
 #include "platform/qemu-virt-rv32/selftest_kernels.h"
 #include "platform/qemu-virt-rv32/system.h"
 
@@ -51,7 +52,9 @@ int RunSelfTest(bool force_trap) {
 
   if (HasVectorUnit()) {
     start = InstructionCount();
+    ProfileWindowBegin();
     float vector = DotVector(input_a, input_b, kLength);
+    ProfileWindowEnd();
     uint64_t vector_instructions = InstructionCount() - start;
     Log("selftest: vector result=%lld/2 instructions=%llu", (long long)Halves(vector),
         (unsigned long long)vector_instructions);

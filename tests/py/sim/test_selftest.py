@@ -45,3 +45,25 @@ def test_forced_trap_fails_and_names_the_cause(firmware):
     assert "mcause=2" in result.exit.reason
     assert re.search(r"at pc=0x8[0-9a-f]{7}", result.exit.reason)
     assert "selftest: PASS" not in result.log
+
+
+def test_profile_plugin_counts_the_marked_vector_kernel(firmware, tmp_path):
+    from bmrt.insn_profile import read_profile
+    from bmrt.simulator import Simulator
+
+    with Simulator(firmware, uart="none", boot_args="selftest",
+                   profile_path=tmp_path / "profile.txt") as sim:
+        assert sim.wait(timeout=60).ok
+        log = sim.log_text()
+    profile = read_profile(tmp_path / "profile.txt")
+    assert profile.windows == 1  # the self-test marks only its vector kernel
+    window = profile.window
+    assert window["vector_arith"] > 0 and window["vsetvl"] > 0 and window["vector_load"] > 0
+    assert window["fp_arith"] == 0 and window["fp_load"] == 0
+    # The kernel reads 1024 floats from each of its two inputs; QEMU reports element accesses.
+    assert window["mem_loads"] == 2 * 1024 and window["mem_load_bytes"] == 2 * 1024 * 4
+    # minstret's delta also covers the call and the counter reads around the window.
+    minstret = results(log)["vector"][1]
+    assert 0 < window["insns"] <= minstret
+    assert profile.total["insns"] > minstret + results(log)["scalar"][1]
+    assert profile.total["fp_arith"] >= 1024  # the scalar twin's multiply-adds
