@@ -15,11 +15,19 @@ uint8_t Checksum(ByteSpan header_without_checksum, ByteSpan payload) {
 
 Result<size_t> EncodeHeader(Generation generation, MessageKind kind, FlowControl flow,
                             uint16_t flags, ByteSpan payload, MutableByteSpan out) {
+  uint64_t code = 0;
+  if (!CodeOf(generation, kind, &code)) return InvalidArgument("message kind absent in generation");
+  return EncodeHeaderCode(generation, code, flow, flags, payload, out);
+}
+
+Result<size_t> EncodeHeaderCode(Generation generation, uint64_t code, FlowControl flow,
+                                uint16_t flags, ByteSpan payload, MutableByteSpan out) {
   if (generation == Generation::kAuto) return InvalidArgument("no generation chosen");
   size_t header_size = HeaderSize(generation);
   if (out.size() < header_size) return ResourceExhausted("frame buffer too small for header");
-  uint64_t code = 0;
-  if (!CodeOf(generation, kind, &code)) return InvalidArgument("message kind absent in generation");
+  if (generation == Generation::kG1 ? code > 0xFFFF : code >> TypeBits(generation) != 0) {
+    return InvalidArgument("message code too wide for the generation");
+  }
 
   if (generation == Generation::kG1) {
     if (payload.size() > 0xFFFFFFFFu - kG1TypeFieldSize) return OutOfRange("payload too large");

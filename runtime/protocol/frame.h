@@ -33,6 +33,10 @@ uint8_t Checksum(ByteSpan header_without_checksum, ByteSpan payload);
 Result<size_t> EncodeHeader(Generation generation, MessageKind kind, FlowControl flow,
                             uint16_t flags, ByteSpan payload, MutableByteSpan out);
 
+// As EncodeHeader, with a raw message-type code (e.g. to answer a code no kind maps to).
+Result<size_t> EncodeHeaderCode(Generation generation, uint64_t code, FlowControl flow,
+                                uint16_t flags, ByteSpan payload, MutableByteSpan out);
+
 // Convenience for small frames: header followed by payload in `out`; returns the frame size.
 Result<size_t> EncodeFrame(Generation generation, MessageKind kind, FlowControl flow,
                            uint16_t flags, ByteSpan payload, MutableByteSpan out);

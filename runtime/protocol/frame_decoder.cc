@@ -68,8 +68,8 @@ DecodeStatus FrameDecoder::FinishHeader() {
     Reset();
     return DecodeStatus::kBadFrame;
   }
-  if (header_.payload_size == 0) return FinishFrame();
   payload_ = router_ ? router_->RoutePayload(header_, default_buffer_) : default_buffer_;
+  if (header_.payload_size == 0) return FinishFrame();
   payload_fill_ = 0;
   phase_ = payload_.size() >= header_.payload_size ? Phase::kPayload : Phase::kDrain;
   return DecodeStatus::kNeedMore;
@@ -80,7 +80,6 @@ DecodeStatus FrameDecoder::FinishFrame() {
   // error recovery is off). XOR over every byte including the checksum must equal the seed.
   bool checksum_ok = generation_ == Generation::kG1 || header_.checksum == 0 ||
                      running_xor_ == kChecksumSeed;
-  if (header_.payload_size == 0) payload_ = default_buffer_;
   Reset();
   if (!checksum_ok) {
     error_ = DecodeError::kBadChecksum;

@@ -12,9 +12,9 @@
 // After any status other than kNeedMore the next byte starts a new frame. Reset() abandons a
 // partial frame (used after an inter-byte timeout).
 //
-// Payload placement: a PayloadRouter, when given, chooses the destination of each payload once
-// its header is complete (e.g. straight into a model buffer); otherwise, or when it returns
-// kUseDefault, the payload goes to the default buffer given at construction.
+// Payload placement: a PayloadRouter, when given, is called once per frame as soon as its header
+// is complete (also for frames without payload) and chooses where the payload goes (e.g.
+// straight into a model buffer); without a router the payload goes to the default buffer.
 #pragma once
 
 #include "runtime/base/span.h"
@@ -27,8 +27,8 @@ enum class DecodeError : uint8_t { kNone, kMalformedHeader, kBadChecksum };
 
 class PayloadRouter {
  public:
-  // Destination for the payload of `header` (at least header.payload_size bytes), or an empty
-  // span to drain it (the frame then ends as kTooLarge).
+  // Destination for the payload of `header`; a span shorter than header.payload_size makes the
+  // decoder drain the payload (the frame then ends as kTooLarge).
   virtual MutableByteSpan RoutePayload(const FrameHeader& header, MutableByteSpan default_buffer) = 0;
 
  protected:
