@@ -46,9 +46,22 @@ def test_socket_url_works_with_pyserial(firmware):
             port.close()
 
 
-def test_default_boot_logs_runtime_started(firmware):
-    with Simulator(firmware, uart="socket") as sim:
+# G4 PING requests and the target's answer, byte for byte as in Kenning's trace
+# (shared/reference/kenning-protocol.md 2.7-2.8): checksum = 0x4B ^ XOR(other bytes).
+PING_CONNECT = bytes([0, 0, 0, 0, 0x00, 0x4B ^ 0x31, 0x31, 0x00, 0, 0, 0, 0])
+PING_DISCONNECT = bytes([0, 0, 0, 0, 0x00, 0x4B ^ 0x32, 0x32, 0x00, 0, 0, 0, 0])
+PING_ANSWER = bytes([0, 0, 0, 0, 0xC0, 0x4B ^ 0xC0 ^ 0xB1, 0xB1, 0x00, 0, 0, 0, 0])
+
+
+@pytest.mark.parametrize("mode", ["socket", "pty"])
+def test_default_boot_serves_the_protocol_on_the_uart(firmware, mode):
+    with Simulator(firmware, uart=mode, uart_timeout=20) as sim:
         log = sim.wait_for_log("Runtime started", timeout=20)
+        sim.uart.write(PING_CONNECT)
+        assert sim.uart.read(len(PING_ANSWER)) == PING_ANSWER
+        sim.uart.write(PING_DISCONNECT)
+        assert sim.uart.read(len(PING_ANSWER)) == PING_ANSWER
+        assert sim.running()
     assert "VLEN=512" in log
 
 
