@@ -97,13 +97,14 @@ class ClientSession:
 @contextlib.contextmanager
 def open_device(firmware: Path, *, vector: bool, generation: str, transport: str,
                 timeout_s: float, log_path: Path, boot_args: str = "",
-                vlen: int = 512) -> Iterator[ClientSession]:
+                vlen: int = 512, extra_args: tuple[str, ...] = ()) -> Iterator[ClientSession]:
     if not Path(firmware).is_file():
         raise DeviceError(f"firmware not found: {firmware} (build it with `make firmware`)")
     client_module = _load_client_module()
     try:
         simulator = Simulator(firmware, uart=transport, vector=vector, vlen=vlen,
-                              boot_args=boot_args, log_path=log_path, uart_timeout=timeout_s)
+                              boot_args=boot_args, log_path=log_path, uart_timeout=timeout_s,
+                              extra_args=extra_args)
     except SimulatorError as error:
         raise DeviceError(f"cannot start the simulator: {error}") from error
     with contextlib.ExitStack() as stack:

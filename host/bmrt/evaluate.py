@@ -89,6 +89,8 @@ def run_target(config: dict[str, Any], model: models.Model, target: compiler.Tar
     input_spec, output_spec = model.io_spec.inputs[0], model.io_spec.outputs[0]
     firmware = scenario_module.resolve_path(runtime["firmware"])
     log_path = output_dir / f"firmware-{target.name}.log"
+    profile_path = output_dir / f"insn-profile-{target.name}.txt"
+    extra_args = _profile_args(config, profile_path)
     outputs: list[np.ndarray] = []
     instructions: list[int] = []
     process_seconds: list[float] = []
@@ -99,7 +101,8 @@ def run_target(config: dict[str, Any], model: models.Model, target: compiler.Tar
                                 transport=protocol["transport"],
                                 timeout_s=float(protocol["timeout_s"]), log_path=log_path,
                                 boot_args=runtime["boot_args"],
-                                vlen=int(config["simulator"]["vlen"])) as session:
+                                vlen=int(config["simulator"]["vlen"]),
+                                extra_args=extra_args) as session:
             session.upload_io_spec(model.io_spec.raw)
             vmfb = compiled.vmfb.read_bytes()
             upload_start = time.perf_counter()
@@ -121,6 +124,9 @@ def run_target(config: dict[str, Any], model: models.Model, target: compiler.Tar
             final = session.statistics()
     except device.DeviceError as error:
         raise EvaluationError(f"{target.name}: {error}") from error
+    final = _jsonable(final)
+    if extra_args:
+        final.update(_read_profile(profile_path))
     allocation = final.get("allocation_stats", {}) if isinstance(final, dict) else {}
     allocation = {k: v for k, v in allocation.items() if isinstance(v, (int, float))}
     for key in results.KENNING_ALLOCATION_KEYS:
@@ -130,8 +136,33 @@ def run_target(config: dict[str, Any], model: models.Model, target: compiler.Tar
         target=target.name, outputs=np.stack(outputs), instructions=instructions,
         host_inference_seconds=process_seconds, upload_bytes=compiled.size,
         upload_seconds=upload_seconds, allocation_stats=allocation,
-        compiled=compiled.describe(), statistics=_jsonable(final),
+        compiled=compiled.describe(), statistics=final,
         host_inference_timestamps=process_starts)
+
+
+def _profile_args(config: dict[str, Any], path: Path) -> tuple[str, ...]:
+    """QEMU arguments loading the instruction-profile plugin, when the scenario asks for it."""
+    if not config["simulator"]["profile"]:
+        return ()
+    from bmrt import insn_profile
+    try:
+        return tuple(insn_profile.plugin_args(path))
+    except insn_profile.ProfileError as error:
+        raise EvaluationError(f"instruction profile requested: {error}") from error
+
+
+def _read_profile(path: Path) -> dict[str, Any]:
+    """Instruction classes counted by the plugin, as Kenning's `opcode_counters`."""
+    from bmrt import insn_profile
+    try:
+        profile = insn_profile.read_profile(path)
+    except insn_profile.ProfileError as error:
+        print(f"evaluate: warning: {error}", file=sys.stderr)
+        return {}
+    counters = profile.window if profile.windows else profile.total
+    return {"opcode_counters": dict(counters),
+            "insn_profile": {"windows": profile.windows, "total": profile.total,
+                             "window": profile.window}}
 
 
 def _decode_output(payload: bytes, spec: models.TensorSpec, index: int) -> np.ndarray:
@@ -256,6 +287,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--transport", choices=["socket", "pty"], help="UART transport")
     parser.add_argument("--timeout", type=float, help="per-request timeout in seconds")
     parser.add_argument("--output-dir", type=Path, help="results directory")
+    parser.add_argument("--profile", action="store_true",
+                        help="count instruction classes with the QEMU plugin (opcode_counters)")
 
 
 def configure(args: argparse.Namespace) -> dict[str, Any]:
@@ -282,6 +315,8 @@ def configure(args: argparse.Namespace) -> dict[str, Any]:
         value = getattr(args, option)
         if value is not None:
             config[section][key] = str(value) if isinstance(value, Path) else value
+    if args.profile:
+        config["simulator"]["profile"] = True
     if args.output_dir is not None:
         config["output_dir"] = str(args.output_dir)
     return config

@@ -124,6 +124,34 @@ def plot_comparison(runs: list[dict[str, Any]], path: Path) -> Path | None:
     return path
 
 
+def plot_opcode_classes(runs: list[dict[str, Any]], path: Path) -> Path | None:
+    profiled = [run for run in runs if run["statistics"].get("opcode_counters")]
+    if not profiled:
+        return None
+    plt = _pyplot()
+    classes = sorted({name for run in profiled for name in run["statistics"]["opcode_counters"]},
+                     key=lambda name: -max(run["statistics"]["opcode_counters"].get(name, 0)
+                                           for run in profiled))
+    samples = max(1, profiled[0]["samples"])
+    figure, axes = plt.subplots(figsize=(7.5, 0.9 + 0.32 * len(classes) * len(profiled)))
+    height = 0.8 / len(profiled)
+    for index, run in enumerate(profiled):
+        counters = run["statistics"]["opcode_counters"]
+        values = [counters.get(name, 0) / max(1, run["samples"]) for name in classes]
+        axes.barh(np.arange(len(classes)) + index * height, values, height,
+                  color=_colour(run["target"], index), label=run["target"])
+    axes.set_yticks(np.arange(len(classes)) + height * (len(profiled) - 1) / 2, classes)
+    axes.invert_yaxis()
+    axes.set_xlabel(f"instructions per inference (mean over {samples} samples)")
+    axes.set_title("Executed instructions by class (QEMU plugin)")
+    _millions(axes.xaxis)
+    axes.legend(frameon=False)
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)
+    return path
+
+
 def plot_agreement(runs: list[dict[str, Any]], path: Path) -> Path:
     plt = _pyplot()
     metrics = ["accuracy"] + sorted({name for run in runs for name in run["agreement"]})
@@ -230,6 +258,8 @@ def render(results: dict[str, Any], output: Path) -> Path:
                    plot_instructions(runs, output.with_name(f"{stem}-instructions.png"))))
     images.append(("Vector vs scalar",
                    plot_comparison(runs, output.with_name(f"{stem}-comparison.png"))))
+    images.append(("Instruction classes",
+                   plot_opcode_classes(runs, output.with_name(f"{stem}-opcodes.png"))))
     bmrt = results["bmrt"]
     dataset = bmrt.get("dataset", {})
     model = bmrt.get("model", {})

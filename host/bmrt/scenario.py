@@ -35,7 +35,8 @@ DEFAULTS: dict[str, Any] = {
     "runtime": {"type": "bmrt", "firmware": DEFAULT_FIRMWARE, "boot_args": ""},
     "protocol": {"type": "uart", "generation": "G4", "transport": "socket", "timeout_s": 60.0,
                  "stats_after_each_inference": True, "instructions_stat": None},
-    "simulator": {"type": "qemu", "vector": True, "vlen": 512, "icount_shift": 0},
+    "simulator": {"type": "qemu", "vector": True, "vlen": 512, "icount_shift": 0,
+                  "profile": False},
     "compare": [],
     "output_dir": "build/results/magic_wand",
 }
