@@ -206,6 +206,10 @@ def summary_rows(results: dict[str, Any]) -> list[tuple[str, ...]]:
     row("model size (vmfb)", [f"{run['compiled'].get('size', 0):,} B" for run in runs])
     row("model upload", [_upload(run["upload"]) for run in runs])
     row("arena peak", [_bytes(_peak(run["allocation_stats"])) for run in runs])
+    row("arena capacity", [_bytes(_first(run["allocation_stats"], ("arena_capacity_bytes",)))
+                           for run in runs])
+    row("model buffer", [_bytes(_first(run["allocation_stats"], ("model_bytes",)))
+                         for run in runs])
     row("goals met", [", ".join(f"{k}: {'yes' if v else 'NO'}" for k, v in run["goals"].items())
                       or "n/a" for run in runs])
     return rows
@@ -219,8 +223,12 @@ def _upload(upload: dict[str, Any]) -> str:
 
 
 def _peak(stats: dict[str, Any]) -> int | None:
-    for key in ("arena_peak", "arena_bytes_peak", "host_bytes_peak", "device_bytes_peak"):
-        if key in stats:
+    return _first(stats, ("arena_peak_bytes", "arena_peak", "host_bytes_peak", "device_bytes_peak"))
+
+
+def _first(stats: dict[str, Any], keys: tuple[str, ...]) -> int | None:
+    for key in keys:
+        if isinstance(stats.get(key), (int, float)):
             return int(stats[key])
     return None
 
