@@ -1,0 +1,294 @@
+#include "runtime/hal/command_buffer.h"
+
+#include <string.h>
+
+#include "runtime/base/utility.h"
+
+namespace bmrt::hal {
+
+struct CommandBuffer::StoredRef {
+  vm::Ref buffer;
+  uint32_t slot = 0;
+  uint64_t offset = 0;
+  uint64_t length = kWholeBuffer;
+};
+
+enum class CommandKind : uint8_t { kFill, kUpdate, kCopy, kDispatch };
+
+// One recorded command; the variable parts (constants, bindings, update payload) follow it in
+// the same allocation.
+struct CommandBuffer::Command {
+  Command* next = nullptr;
+  CommandKind kind = CommandKind::kFill;
+  StoredRef target;  // fill / update / copy target
+  StoredRef source;  // copy source; indirect dispatch workgroup counts
+  uint64_t pattern = 0;
+  uint32_t pattern_length = 0;
+  vm::Ref executable;
+  uint32_t ordinal = 0;
+  uint32_t workgroups[3] = {};
+  bool indirect = false;
+  uint32_t* constants = nullptr;
+  size_t constant_count = 0;
+  StoredRef* bindings = nullptr;
+  size_t binding_count = 0;
+  uint8_t* payload = nullptr;
+  size_t payload_size = 0;
+};
+
+Result<CommandBuffer*> CommandBuffer::Create(Arena& arena, uint32_t mode, uint32_t categories,
+                                             uint32_t binding_capacity) {
+  if (binding_capacity > 4096) return InvalidArgument("hal.command_buffer: binding capacity");
+  void* memory = arena.Allocate(sizeof(CommandBuffer), alignof(CommandBuffer));
+  if (memory == nullptr) return ResourceExhausted("hal.command_buffer: out of memory");
+  CommandBuffer* command_buffer = new (memory) CommandBuffer(arena);
+  command_buffer->binding_capacity_ = binding_capacity;
+  return command_buffer;
+}
+
+CommandBuffer::~CommandBuffer() {
+  Command* command = first_;
+  while (command != nullptr) {
+    Command* next = command->next;
+    for (size_t i = 0; i < command->binding_count; ++i) command->bindings[i].~StoredRef();
+    command->~Command();
+    arena_->Free(command);
+    command = next;
+  }
+}
+
+void CommandBuffer::Destroy(vm::RefObject* object) {
+  CommandBuffer* command_buffer = static_cast<CommandBuffer*>(object);
+  Arena* arena = command_buffer->arena_;
+  command_buffer->~CommandBuffer();
+  arena->Free(command_buffer);
+}
+
+Result<CommandBuffer::Command*> CommandBuffer::Append(size_t constant_count,
+                                                      size_t binding_count,
+                                                      size_t payload_size) {
+  if (finalized_) return FailedPrecondition("hal.command_buffer: already finalized");
+  size_t constants_at = AlignUp(sizeof(Command), alignof(StoredRef));
+  size_t bindings_at = constants_at + AlignUp(constant_count * sizeof(uint32_t), alignof(StoredRef));
+  size_t payload_at = bindings_at + binding_count * sizeof(StoredRef);
+  size_t total = 0;
+  if (!CheckedAdd(payload_at, payload_size, &total)) {
+    return ResourceExhausted("hal.command_buffer: command too large");
+  }
+  uint8_t* memory = static_cast<uint8_t*>(arena_->Allocate(total, alignof(Command)));
+  if (memory == nullptr) return ResourceExhausted("hal.command_buffer: out of memory");
+  Command* command = new (memory) Command();
+  command->constants = reinterpret_cast<uint32_t*>(memory + constants_at);
+  command->constant_count = constant_count;
+  command->bindings = reinterpret_cast<StoredRef*>(memory + bindings_at);
+  for (size_t i = 0; i < binding_count; ++i) new (&command->bindings[i]) StoredRef();
+  command->binding_count = binding_count;
+  command->payload = memory + payload_at;
+  command->payload_size = payload_size;
+  if (last_ != nullptr) {
+    last_->next = command;
+  } else {
+    first_ = command;
+  }
+  last_ = command;
+  ++command_count_;
+  return command;
+}
+
+Status CommandBuffer::Store(const BufferRef& ref, StoredRef& stored) const {
+  if (ref.buffer == nullptr && ref.slot >= binding_capacity_) {
+    return OutOfRange("hal.command_buffer: binding slot beyond the binding capacity");
+  }
+  if (ref.buffer != nullptr) {
+    Result<MutableByteSpan> range = ref.buffer->Range(ref.offset, ref.length);
+    if (!range.ok()) return range.status();
+  }
+  stored.buffer = vm::Ref::Retain(ref.buffer);
+  stored.slot = ref.slot;
+  stored.offset = ref.offset;
+  stored.length = ref.length;
+  return OkStatus();
+}
+
+Status CommandBuffer::Fill(const BufferRef& target, uint64_t pattern, uint32_t pattern_length) {
+  if (pattern_length != 1 && pattern_length != 2 && pattern_length != 4 && pattern_length != 8) {
+    return InvalidArgument("hal.command_buffer: fill pattern must be 1, 2, 4 or 8 bytes");
+  }
+  BMRT_ASSIGN_OR_RETURN(Command * command, Append(0, 0, 0));
+  command->kind = CommandKind::kFill;
+  command->pattern = pattern;
+  command->pattern_length = pattern_length;
+  return Store(target, command->target);
+}
+
+Status CommandBuffer::Update(ByteSpan source, const BufferRef& target) {
+  BMRT_ASSIGN_OR_RETURN(Command * command, Append(0, 0, source.size()));
+  command->kind = CommandKind::kUpdate;
+  if (!source.empty()) memcpy(command->payload, source.data(), source.size());
+  return Store(target, command->target);
+}
+
+Status CommandBuffer::Copy(const BufferRef& source, const BufferRef& target) {
+  BMRT_ASSIGN_OR_RETURN(Command * command, Append(0, 0, 0));
+  command->kind = CommandKind::kCopy;
+  BMRT_RETURN_IF_ERROR(Store(source, command->source));
+  return Store(target, command->target);
+}
+
+Status CommandBuffer::Dispatch(Executable& executable, uint32_t ordinal,
+                               const uint32_t workgroups[3], Span<const uint32_t> constants,
+                               Span<const BufferRef> bindings) {
+  return RecordDispatch(executable, ordinal, workgroups, nullptr, constants, bindings);
+}
+
+Status CommandBuffer::DispatchIndirect(Executable& executable, uint32_t ordinal,
+                                       const BufferRef& workgroups_buffer,
+                                       Span<const uint32_t> constants,
+                                       Span<const BufferRef> bindings) {
+  const uint32_t unused[3] = {0, 0, 0};
+  return RecordDispatch(executable, ordinal, unused, &workgroups_buffer, constants, bindings);
+}
+
+Status CommandBuffer::RecordDispatch(Executable& executable, uint32_t ordinal,
+                                     const uint32_t workgroups[3],
+                                     const BufferRef* workgroups_buffer,
+                                     Span<const uint32_t> constants,
+                                     Span<const BufferRef> bindings) {
+  if (ordinal >= executable.export_count()) {
+    return OutOfRange("hal.command_buffer: dispatch function id out of range");
+  }
+  if (constants.size() > abi::kMaxConstants || bindings.size() > kMaxBindings) {
+    return InvalidArgument("hal.command_buffer: too many dispatch constants or bindings");
+  }
+  BMRT_ASSIGN_OR_RETURN(Command * command, Append(constants.size(), bindings.size(), 0));
+  command->kind = CommandKind::kDispatch;
+  command->executable = vm::Ref::Retain(&executable);
+  command->ordinal = ordinal;
+  for (int i = 0; i < 3; ++i) command->workgroups[i] = workgroups[i];
+  for (size_t i = 0; i < constants.size(); ++i) command->constants[i] = constants[i];
+  if (workgroups_buffer != nullptr) {
+    command->indirect = true;
+    BufferRef counts = *workgroups_buffer;
+    counts.length = 3 * sizeof(uint32_t);
+    BMRT_RETURN_IF_ERROR(Store(counts, command->source));
+  }
+  for (size_t i = 0; i < bindings.size(); ++i) {
+    BMRT_RETURN_IF_ERROR(Store(bindings[i], command->bindings[i]));
+  }
+  return OkStatus();
+}
+
+Status CommandBuffer::Barrier() {
+  return finalized_ ? FailedPrecondition("hal.command_buffer: already finalized") : OkStatus();
+}
+
+Status CommandBuffer::Finalize() {
+  if (finalized_) return FailedPrecondition("hal.command_buffer: finalized twice");
+  finalized_ = true;
+  return OkStatus();
+}
+
+Status CommandBuffer::Resolve(const StoredRef& ref, Span<const BindingTableEntry> table,
+                              MutableByteSpan* out) const {
+  MutableByteSpan base;
+  if (ref.buffer) {
+    BMRT_ASSIGN_OR_RETURN(base, static_cast<Buffer*>(ref.buffer.get())->Range(0, kWholeBuffer));
+  } else {
+    if (ref.slot >= table.size() || table[ref.slot].buffer == nullptr) {
+      return InvalidArgument("hal.command_buffer: binding table slot missing at execute");
+    }
+    const BindingTableEntry& entry = table[ref.slot];
+    BMRT_ASSIGN_OR_RETURN(base, entry.buffer->Range(entry.offset, entry.length));
+  }
+  if (ref.offset > base.size()) return OutOfRange("hal.command_buffer: offset past binding end");
+  uint64_t length = ref.length == kWholeBuffer ? base.size() - ref.offset : ref.length;
+  if (!RangeFits(ref.offset, length, base.size())) {
+    return OutOfRange("hal.command_buffer: range runs past the end of its binding");
+  }
+  *out = MutableByteSpan(base.data() + ref.offset, size_t(length));
+  return OkStatus();
+}
+
+namespace {
+
+Status FillBytes(MutableByteSpan target, uint64_t pattern, uint32_t pattern_length) {
+  if (target.size() % pattern_length != 0 ||
+      reinterpret_cast<uintptr_t>(target.data()) % pattern_length != 0) {
+    return InvalidArgument("hal: fill range not aligned to the pattern length");
+  }
+  if (pattern_length == 1) {
+    memset(target.data(), int(pattern & 0xFF), target.size());
+    return OkStatus();
+  }
+  for (size_t i = 0; i < target.size(); i += pattern_length) {
+    memcpy(target.data() + i, &pattern, pattern_length);  // little-endian: low bytes first
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Status FillBuffer(MutableByteSpan target, uint64_t pattern, uint32_t pattern_length) {
+  return FillBytes(target, pattern, pattern_length);
+}
+
+Status CommandBuffer::RunDispatch(const Command& command, Span<const BindingTableEntry> table,
+                                  Arena& scratch, elf::ErrorText& error) const {
+  void* pointers[kMaxBindings];
+  size_t lengths[kMaxBindings];
+  for (size_t i = 0; i < command.binding_count; ++i) {
+    MutableByteSpan range;
+    BMRT_RETURN_IF_ERROR(Resolve(command.bindings[i], table, &range));
+    pointers[i] = range.data();
+    lengths[i] = range.size();
+  }
+  DispatchParams params;
+  for (int i = 0; i < 3; ++i) params.workgroup_count[i] = command.workgroups[i];
+  if (command.indirect) {
+    MutableByteSpan counts;
+    BMRT_RETURN_IF_ERROR(Resolve(command.source, table, &counts));
+    for (int i = 0; i < 3; ++i) params.workgroup_count[i] = LoadLe32(counts.data() + 4 * i);
+  }
+  params.constants = Span<const uint32_t>(command.constants, command.constant_count);
+  params.binding_ptrs = Span<void* const>(pointers, command.binding_count);
+  params.binding_lengths = Span<const size_t>(lengths, command.binding_count);
+  auto* executable = static_cast<Executable*>(command.executable.get());
+  return executable->Dispatch(command.ordinal, params, scratch, error);
+}
+
+Status CommandBuffer::Execute(Span<const BindingTableEntry> binding_table, Arena& scratch,
+                              elf::ErrorText& error) const {
+  if (!finalized_) return FailedPrecondition("hal.command_buffer: executed before finalize");
+  for (const Command* command = first_; command != nullptr; command = command->next) {
+    MutableByteSpan target;
+    switch (command->kind) {
+      case CommandKind::kFill:
+        BMRT_RETURN_IF_ERROR(Resolve(command->target, binding_table, &target));
+        BMRT_RETURN_IF_ERROR(FillBytes(target, command->pattern, command->pattern_length));
+        break;
+      case CommandKind::kUpdate:
+        BMRT_RETURN_IF_ERROR(Resolve(command->target, binding_table, &target));
+        if (target.size() != command->payload_size) {
+          return OutOfRange("hal.command_buffer: update length mismatch");
+        }
+        if (!target.empty()) memcpy(target.data(), command->payload, target.size());
+        break;
+      case CommandKind::kCopy: {
+        MutableByteSpan source;
+        BMRT_RETURN_IF_ERROR(Resolve(command->source, binding_table, &source));
+        BMRT_RETURN_IF_ERROR(Resolve(command->target, binding_table, &target));
+        if (source.size() != target.size()) {
+          return OutOfRange("hal.command_buffer: copy length mismatch");
+        }
+        if (!target.empty()) memmove(target.data(), source.data(), target.size());
+        break;
+      }
+      case CommandKind::kDispatch:
+        BMRT_RETURN_IF_ERROR(RunDispatch(*command, binding_table, scratch, error));
+        break;
+    }
+  }
+  return OkStatus();
+}
+
+}  // namespace bmrt::hal
