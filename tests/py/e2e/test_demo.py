@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -55,15 +56,19 @@ def runs_models(base_config, tmp_path_factory) -> None:
         pytest.skip(f"inputs unavailable: {error}")
     protocol = base_config["protocol"]
     spec = model.io_spec
+    log_path = tmp_path_factory.mktemp("probe") / "firmware.log"
     try:
         with device.open_device(firmware, vector=True, generation=protocol["generation"],
                                 transport=protocol["transport"], timeout_s=PROBE_TIMEOUT_S,
-                                log_path=tmp_path_factory.mktemp("probe") / "firmware.log") as dev:
+                                log_path=log_path) as dev:
             dev.upload_io_spec(spec.raw)
             dev.upload_model(compiled.vmfb.read_bytes())
             output, _, _ = dev.infer(spec.inputs[0].quantize(data.windows[0]).tobytes())
     except device.DeviceError as error:
         pytest.skip(f"firmware cannot run models yet: {str(error).splitlines()[0]}")
+    engine = re.search(r"engine: ([^;\n]*)", log_path.read_text(errors="replace"))
+    if engine and "test engine" in engine.group(1):
+        pytest.skip(f"firmware serves {engine.group(1)!r}, not the model runtime yet")
     if len(output) != spec.outputs[0].byte_size:
         pytest.skip(f"firmware returned {len(output)} output bytes; not running models yet")
 
