@@ -33,8 +33,9 @@ set(CMAKE_C_FLAGS_INIT "${BMRT_RV32_COMMON_FLAGS}")
 set(CMAKE_CXX_FLAGS_INIT
     "${BMRT_RV32_COMMON_FLAGS} -fno-threadsafe-statics -fno-use-cxa-atexit")
 set(CMAKE_ASM_FLAGS_INIT "${BMRT_RV32_COMMON_FLAGS}")
-set(CMAKE_C_FLAGS_RELEASE_INIT "-O2")
-set(CMAKE_CXX_FLAGS_RELEASE_INIT "-O2")
+set(CMAKE_C_FLAGS_RELEASE "-O2 -DNDEBUG" CACHE STRING "Release flags (not CMake's -O3)")
+set(CMAKE_CXX_FLAGS_RELEASE "-O2 -DNDEBUG" CACHE STRING "Release flags (not CMake's -O3)")
+set(CMAKE_ASM_FLAGS_RELEASE "-DNDEBUG" CACHE STRING "Release flags")
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-fuse-ld=lld -nostdlib -static -Wl,--gc-sections")
 
 # Appended to every executable's link line. picolibc keeps libm in libc.a (its libm.a holds

@@ -30,9 +30,16 @@ class SmokeResult:
         return None
 
 
-def run_smoke(firmware: Path, *, vector: bool = True, force_trap: bool = False,
+FAULTS = ("trap", "stack-overflow")  # boot words the self-test understands
+
+
+def run_smoke(firmware: Path, *, vector: bool = True, fault: str | None = None,
               log_path: Path | None = None, timeout: float = 30.0) -> SmokeResult:
-    boot_args = "selftest trap" if force_trap else "selftest"
+    """Boots the self-test; `fault` ("trap": illegal instruction, "stack-overflow": hits the
+    stack guard) makes it end with that fault after its checks."""
+    if fault is not None and fault not in FAULTS:
+        raise ValueError(f"unknown self-test fault {fault!r}; choose from {FAULTS}")
+    boot_args = f"selftest {fault}" if fault else "selftest"
     with Simulator(firmware, vector=vector, boot_args=boot_args, log_path=log_path,
                    uart="none") as sim:
         info = sim.wait(timeout)
@@ -43,8 +50,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--firmware", type=Path, default=Path(DEFAULT_FIRMWARE))
     parser.add_argument("--cpu", choices=("vector", "scalar", "both"), default="both",
                         help="QEMU CPU: rv32 with V (VLEN 512), without, or both in turn")
-    parser.add_argument("--force-trap", action="store_true",
-                        help="end the self-test with an illegal instruction (must fail)")
+    parser.add_argument("--fault", choices=FAULTS, default=None,
+                        help="end the self-test with this fault (the run must then fail)")
     parser.add_argument("--log-dir", type=Path, default=None,
                         help="keep the firmware logs here (smoke-<cpu>.log)")
     parser.add_argument("--timeout", type=float, default=30.0)
@@ -55,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     status = 0
     for cpu in cpus:
         log_path = args.log_dir / f"smoke-{cpu}.log" if args.log_dir else None
-        result = run_smoke(args.firmware, vector=cpu == "vector", force_trap=args.force_trap,
+        result = run_smoke(args.firmware, vector=cpu == "vector", fault=args.fault,
                            log_path=log_path, timeout=args.timeout)
         print(f"--- {cpu} CPU: firmware log ---")
         print(result.log.rstrip())

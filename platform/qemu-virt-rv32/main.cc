@@ -39,7 +39,12 @@ extern "C" int bmrt_main(uintptr_t fdt) {
   Log("boot arguments: \"%.*s\"", int(arguments.size()), arguments.data());
   Log("arena: %u bytes at 0x%x", unsigned(ArenaSize()), unsigned(uintptr_t(ArenaStart())));
 
-  if (HasBootWord(arguments, "selftest")) return RunSelfTest(HasBootWord(arguments, "trap"));
+  if (HasBootWord(arguments, "selftest")) {
+    SelfTestFault fault = HasBootWord(arguments, "trap")             ? SelfTestFault::kIllegalInstruction
+                          : HasBootWord(arguments, "stack-overflow") ? SelfTestFault::kStackOverflow
+                                                                     : SelfTestFault::kNone;
+    return RunSelfTest(fault);
+  }
 
   Uart uart(kUart0Address);
   uart.Initialize();

@@ -27,6 +27,15 @@ int64_t FillInputsAndReferenceTimesTwo() {
   return reference;
 }
 
+// Unbounded recursion the compiler cannot turn into a loop: every frame keeps live data.
+volatile bool keep_recursing = true;
+unsigned Recurse(unsigned depth) {
+  volatile uint8_t frame[512];
+  frame[0] = uint8_t(depth);
+  if (!keep_recursing) return frame[0];
+  return Recurse(depth + 1) + frame[0];
+}
+
 // The value as an integer count of halves (the inputs make every result a multiple of 0.5).
 int64_t Halves(float value) { return int64_t(value * 2.0f); }
 
@@ -39,7 +48,7 @@ float DotScalar(const float* a, const float* b, size_t n) {
   return sum;
 }
 
-int RunSelfTest(bool force_trap) {
+int RunSelfTest(SelfTestFault fault) {
   int64_t reference = FillInputsAndReferenceTimesTwo();
   Log("selftest: dot product, n=%u, reference=%lld/2", unsigned(kLength), (long long)reference);
 
@@ -63,9 +72,13 @@ int RunSelfTest(bool force_trap) {
     Log("selftest: vector kernel skipped (no vector unit)");
   }
 
-  if (force_trap) {
+  if (fault == SelfTestFault::kIllegalInstruction) {
     Log("selftest: forcing an illegal instruction");
     asm volatile("unimp");
+  }
+  if (fault == SelfTestFault::kStackOverflow) {
+    Log("selftest: recursing until the stack overflows");
+    Log("selftest: unreachable depth %u", Recurse(0));
   }
   Log(ok ? "selftest: PASS" : "selftest: FAIL (results disagree)");
   return ok ? kExitSuccess : kExitFailure;

@@ -4,8 +4,14 @@
 
 namespace bmrt::platform {
 
-// Returns the exit code. With `force_trap`, executes an illegal instruction after the checks
-// (the trap handler then ends the run).
-int RunSelfTest(bool force_trap);
+enum class SelfTestFault {
+  kNone,
+  kIllegalInstruction,  // boot words "selftest trap"
+  kStackOverflow,       // boot words "selftest stack-overflow": must hit the stack guard
+};
+
+// Returns the exit code. With a fault requested, provokes it after the checks (the trap handler
+// then ends the run).
+int RunSelfTest(SelfTestFault fault);
 
 }  // namespace bmrt::platform

@@ -3,6 +3,8 @@
 #define MSTATUS_FS_INITIAL (1 << 13)
 #define MSTATUS_VS_INITIAL (1 << 9)
 #define CSR_VLENB 0xC22
+#define PMP_NAPOT_256_MASK 0x1F          /* (256 / 8) - 1 */
+#define PMP_LOCKED_NAPOT_NO_ACCESS 0x98  /* L | A=NAPOT, R=W=X=0 */
 
   .section .text.start, "ax"
   .globl _start
@@ -16,6 +18,14 @@ _start:
 
   la t0, bmrt_trap_entry
   csrw mtvec, t0
+  // Stack guard: PMP entry 0 covers the 256 bytes below the stack (NAPOT), grants nothing and
+  // is locked, so that it applies to M-mode too.
+  la t0, __bmrt_stack_guard
+  srli t0, t0, 2
+  ori t0, t0, PMP_NAPOT_256_MASK
+  csrw pmpaddr0, t0
+  li t0, PMP_LOCKED_NAPOT_NO_ACCESS
+  csrw pmpcfg0, t0
   li t0, MSTATUS_FS_INITIAL
   csrs mstatus, t0
   csrw fcsr, zero

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 
 from bmrt.simulator import EXIT_TRAP_BASE
 from bmrt.smoke import run_smoke
@@ -38,13 +39,29 @@ def test_scalar_cpu_reports_no_vector_unit_and_passes(firmware):
 
 
 def test_forced_trap_fails_and_names_the_cause(firmware):
-    result = run_smoke(firmware, vector=True, force_trap=True)
+    result = run_smoke(firmware, vector=True, fault="trap")
     assert result.exit.code == EXIT_TRAP_BASE + 2
     assert not result.exit.ok
     assert "illegal instruction" in result.exit.reason
     assert "mcause=2" in result.exit.reason
     assert re.search(r"at pc=0x8[0-9a-f]{7}", result.exit.reason)
     assert "selftest: PASS" not in result.log
+
+
+def test_stack_overflow_hits_the_guard_below_the_stack(firmware):
+    result = run_smoke(firmware, vector=True, fault="stack-overflow")
+    assert result.exit.code == EXIT_TRAP_BASE + 7
+    assert "store access fault" in result.exit.reason
+    fault_address = int(re.search(r"mtval=(0x[0-9a-f]+)", result.exit.reason).group(1), 16)
+    symbols = linker_symbols(firmware)
+    assert symbols["__bmrt_stack_guard"] <= fault_address < symbols["__stack_bottom"]
+
+
+def linker_symbols(firmware) -> dict[str, int]:
+    listing = subprocess.run(["llvm-nm-22", str(firmware)], check=True, capture_output=True,
+                             text=True).stdout
+    return {parts[2]: int(parts[0], 16) for parts in map(str.split, listing.splitlines())
+            if len(parts) == 3}
 
 
 def test_profile_plugin_counts_the_marked_vector_kernel(firmware, tmp_path):
