@@ -19,18 +19,21 @@ void Allocator::Destroy(vm::RefObject* object) {
 }
 
 Result<Buffer*> Allocator::Allocate(uint32_t memory_types, uint32_t usage, uint64_t length) {
-  // The one memory of this device satisfies every requested type.
-  return Buffer::Allocate(*arena_, memory_types | memory_type::kHostVisible |
-                                       memory_type::kHostCoherent | memory_type::kDeviceVisible,
-                          usage | buffer_usage::kMappingScoped | buffer_usage::kMappingPersistent,
+  // The one memory of this device satisfies every requested type, and any of its buffers can
+  // be transferred, dispatched on and mapped.
+  constexpr uint32_t kUsableForAll =
+      buffer_usage::kTransferSource | buffer_usage::kTransferTarget |
+      buffer_usage::kDispatchStorageRead | buffer_usage::kDispatchStorageWrite |
+      buffer_usage::kDispatchUniformRead | buffer_usage::kDispatchIndirectParameters |
+      buffer_usage::kMappingScoped | buffer_usage::kMappingPersistent;
+  return Buffer::Allocate(*arena_, memory_types | memory_type::kAll, usage | kUsableForAll,
                           length);
 }
 
 Result<Buffer*> Allocator::Import(uint32_t memory_types, uint32_t usage, ByteSpan memory,
                                   vm::Ref owner) {
   return Buffer::Wrap(*arena_, const_cast<uint8_t*>(memory.data()), memory.size(),
-                      memory_types | memory_type::kHostVisible | memory_type::kHostCoherent |
-                          memory_type::kDeviceVisible,
+                      memory_types | memory_type::kAll,
                       usage, Move(owner));
 }
 

@@ -4,7 +4,7 @@
     python tests/models/build_samples.py --corpus tests/corpus/elf          # fuzz seed corpus
 
 For each target (x86_64, riscv32) `elementwise.mlir` is compiled with the pinned iree-compile
-and the embedded ELF library is cut out of the .vmfb (it is stored as an external rodata
+(the .vmfb is kept with --out) and the embedded ELF library is cut out of the .vmfb (it is stored as an external rodata
 segment; its extent follows from its own program and section header tables). Test vectors
 are written as raw little-endian float32 with numpy-computed expected results.
 """
@@ -58,12 +58,14 @@ def extract_elf(vmfb: Path) -> bytes:
     return data[start:end]
 
 
-def build_libraries(out: Path) -> list[Path]:
+def build_libraries(out: Path, keep_modules: bool) -> list[Path]:
+    """Compiles the sample module per target; writes its ELF (and the .vmfb if asked)."""
     written = []
     with tempfile.TemporaryDirectory(prefix="bmrt-samples-") as scratch:
         for name, target in TARGETS.items():
+            directory = out if keep_modules else Path(scratch)
             vmfb = iree_tools.compile_mlir(HERE / "elementwise.mlir",
-                                           Path(scratch) / f"elementwise_{name}.vmfb", target=target)
+                                           directory / f"elementwise_{name}.vmfb", target=target)
             path = out / f"elementwise_{name}.so"
             path.write_bytes(extract_elf(vmfb))
             written.append(path)
@@ -88,7 +90,7 @@ def main() -> int:
     args = parser.parse_args()
     target = args.out or args.corpus
     target.mkdir(parents=True, exist_ok=True)
-    build_libraries(target)
+    build_libraries(target, keep_modules=bool(args.out))
     if args.out:
         write_vectors(target)
     return 0
