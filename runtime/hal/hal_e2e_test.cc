@@ -1,0 +1,123 @@
+// Compiled modules run end to end: the bytecode module is loaded and verified, linked against
+// the hal module, initialized (device selection, executable creation, memoized command
+// buffers) and invoked; outputs are compared with numpy-computed references.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "runtime/elf/testing/host_code_memory.h"
+#include "runtime/hal/buffer_view.h"
+#include "runtime/hal/hal_module.h"
+#include "runtime/hal/hal_types.h"
+#include "runtime/vm/context.h"
+#include "runtime/vmfb/verifier.h"
+
+namespace bmrt::hal {
+namespace {
+
+using elf::testing::ReadFloats;
+using elf::testing::ReadSample;
+
+constexpr uint32_t kFloat32 = 0x21000020;
+
+class HalEndToEndTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(elf::testing::SamplesDirectory().empty()) << "BMRT_HAL_SAMPLES is not set";
+    arena_.Initialize(MutableByteSpan(storage_.data(), storage_.size()));
+    ASSERT_TRUE(hal_.Initialize(arena_, code_.code_memory()).ok());
+    archive_ = ReadSample("elementwise_x86_64.vmfb");
+    ASSERT_FALSE(archive_.empty());
+    Result<vmfb::Module*> module =
+        vmfb::LoadVerifiedModule(ByteSpan(archive_.data(), archive_.size()), arena_, message_);
+    ASSERT_TRUE(module.ok()) << message_.text;
+    module_ = module.value();
+    Result<vm::Context*> context = vm::Context::Create(arena_);
+    ASSERT_TRUE(context.ok());
+    context_ = context.value();
+    ASSERT_TRUE(context_->RegisterNativeModule(HalModule::Definition(), &hal_).ok());
+    Status status = context_->LoadModule(*module_);
+    ASSERT_TRUE(status.ok()) << status.message();
+  }
+
+  void TearDown() override {
+    if (context_ != nullptr) vm::Context::Destroy(context_);
+    if (module_ != nullptr) vmfb::FreeModule(arena_, module_);
+    hal_.Deinitialize();
+    EXPECT_EQ(arena_.stats().live_allocations, 0u) << "something leaked";
+  }
+
+  vm::Value Tensor(const std::vector<float>& values) {
+    Buffer* buffer = hal_.device()->allocator().Allocate(0, 0, values.size() * 4).value();
+    memcpy(buffer->data(), values.data(), values.size() * 4);
+    int64_t shape[] = {int64_t(values.size())};
+    BufferView* view =
+        BufferView::Create(arena_, *buffer, shape, kFloat32, kEncodingDenseRowMajor).value();
+    buffer->Release();
+    return vm::Value::FromRef(vm::Ref::Adopt(view));
+  }
+
+  static std::vector<float> Floats(const vm::Value& value) {
+    BufferView* view = value.ref.As<BufferView>();
+    if (view == nullptr) return {};
+    std::vector<float> out(view->buffer()->length() / 4);
+    memcpy(out.data(), view->buffer()->data(), out.size() * 4);
+    return out;
+  }
+
+  static void ExpectNear(const std::vector<float>& actual, const std::vector<float>& expected) {
+    ASSERT_EQ(actual.size(), expected.size());
+    for (size_t i = 0; i < actual.size(); ++i) {
+      ASSERT_NEAR(actual[i], expected[i], 1e-5f * (1.0f + std::fabs(expected[i]))) << i;
+    }
+  }
+
+  elf::testing::HostCodeMemory code_;
+  std::vector<uint8_t> storage_ = std::vector<uint8_t>(16 << 20);
+  Arena arena_;
+  HalModule hal_;
+  vmfb::ErrorMessage message_;
+  std::vector<uint8_t> archive_;
+  vmfb::Module* module_ = nullptr;
+  vm::Context* context_ = nullptr;
+};
+
+TEST_F(HalEndToEndTest, MemoizedStaticKernelMatchesNumpy) {
+  std::vector<float> expected = ReadFloats("mul_add_expected.bin");
+  for (int round = 0; round < 3; ++round) {  // replays the command buffer recorded at init
+    vm::Value args[] = {Tensor(ReadFloats("mul_add_a.bin")), Tensor(ReadFloats("mul_add_b.bin")),
+                        Tensor(ReadFloats("mul_add_c.bin"))};
+    vm::Value results[2];
+    size_t count = 0;
+    Status status = context_->Invoke("mul_add", args, results, &count);
+    ASSERT_TRUE(status.ok()) << status.message();
+    ASSERT_EQ(count, 1u);
+    ExpectNear(Floats(results[0]), expected);
+  }
+}
+
+TEST_F(HalEndToEndTest, DynamicKernelWithPushConstantsMatchesNumpy) {
+  vm::Value args[] = {Tensor(ReadFloats("scale_dynamic_a.bin")),
+                      Tensor(ReadFloats("scale_dynamic_b.bin"))};
+  vm::Value results[2];
+  size_t count = 0;
+  Status status = context_->Invoke("scale_dynamic", args, results, &count);
+  ASSERT_TRUE(status.ok()) << status.message();
+  ASSERT_EQ(count, 1u);
+  ExpectNear(Floats(results[0]), ReadFloats("scale_dynamic_expected.bin"));
+}
+
+TEST_F(HalEndToEndTest, ShapeMismatchFailsWithTheModulesMessage) {
+  std::vector<float> short_input(999, 1.0f);
+  vm::Value args[] = {Tensor(short_input), Tensor(short_input), Tensor(short_input)};
+  vm::Value results[2];
+  size_t count = 0;
+  Status status = context_->Invoke("mul_add", args, results, &count);
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(std::string(status.message()).find("input0"), std::string::npos) << status.message();
+}
+
+}  // namespace
+}  // namespace bmrt::hal
