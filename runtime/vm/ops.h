@@ -68,7 +68,8 @@ template <typename F> inline F Max(F a, F b) { return a < b ? b : a; }
 template <typename F> inline bool Unordered(F a, F b) { return a != a || b != b; }
 template <typename F> inline int32_t CmpEqO(F a, F b) { return a == b; }
 template <typename F> inline int32_t CmpEqU(F a, F b) { return Unordered(a, b) || a == b; }
-template <typename F> inline int32_t CmpNeO(F a, F b) { return !Unordered(a, b) && a != b; }
+// IREE's ordered not-equal is a plain `!=`, so it is true when an operand is NaN.
+template <typename F> inline int32_t CmpNeO(F a, F b) { return a != b; }
 template <typename F> inline int32_t CmpNeU(F a, F b) { return a != b; }
 template <typename F> inline int32_t CmpLtO(F a, F b) { return !Unordered(a, b) && a < b; }
 template <typename F> inline int32_t CmpLtU(F a, F b) { return Unordered(a, b) || a < b; }

@@ -95,12 +95,18 @@ class CompiledCorpus:
 
     def __init__(self, out_dir: Path) -> None:
         self._out_dir = out_dir
-        self._modules: dict[Path, Path] = {}
+        self._modules: dict[Path, Path | Exception] = {}
 
     def __getitem__(self, source: Path) -> Path:
         if source not in self._modules:
-            self._modules[source] = compile_module(source, self._out_dir)
-        return self._modules[source]
+            try:
+                self._modules[source] = compile_module(source, self._out_dir)
+            except iree_tools.IreeToolError as error:
+                self._modules[source] = error
+        found = self._modules[source]
+        if isinstance(found, Exception):
+            raise found
+        return found
 
 
 @pytest.fixture(scope="session")
