@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import inspect
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterator, Protocol
@@ -17,6 +16,7 @@ from typing import Any, Callable, Iterator, Protocol
 from bmrt.simulator import Simulator, SimulatorError
 
 LOG_TAIL_LINES = 15
+READY_MARKER = "Runtime started"
 
 
 class DeviceError(RuntimeError):
@@ -25,7 +25,7 @@ class DeviceError(RuntimeError):
 
 class DeviceSession(Protocol):
     def upload_io_spec(self, io_spec: dict) -> None: ...
-    def upload_model(self, model: bytes, progress: Callable[[int], None] | None = None) -> None: ...
+    def upload_model(self, model: bytes, show_progress: bool = True) -> None: ...
     def infer(self, data: bytes) -> tuple[bytes, float, float]: ...
     def statistics(self) -> dict[str, Any]: ...
 
@@ -37,23 +37,48 @@ def _load_client_module():
         raise DeviceError(f"the protocol client (bmrt.client) is not available: {error}") from error
 
 
-def _call(method: Callable, *args, **options):
-    """Calls `method` with only the keyword options it accepts."""
-    try:
-        accepted = inspect.signature(method).parameters
-    except (TypeError, ValueError):
-        return method(*args)
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in accepted.values()):
-        return method(*args, **options)
-    return method(*args, **{k: v for k, v in options.items() if k in accepted})
+class UartTransport:
+    """The client's Transport over the simulator's already connected UART."""
+
+    def __init__(self, uart: Any):
+        self._uart = uart
+
+    def write(self, data: bytes) -> None:
+        self._uart.write(data)
+        self._uart.flush()
+
+    def read(self, max_bytes: int, timeout: float) -> bytes:
+        self._uart.timeout = max(timeout, 0.0)
+        first = self._uart.read(1)
+        if not first:
+            return b""
+        waiting = min(self._uart.in_waiting, max_bytes - 1)
+        return first + (self._uart.read(waiting) if waiting > 0 else b"")
+
+    def close(self) -> None:
+        self._uart.close()
+
+
+def _statistics(records: dict[str, Any]) -> dict[str, Any]:
+    """Client Stat records to plain values; allocation records also under `allocation_stats`."""
+    flat: dict[str, Any] = {}
+    allocation: dict[str, Any] = {}
+    for name, record in records.items():
+        value = getattr(record, "value", record)
+        flat[name] = value
+        if int(getattr(record, "type", 0)) == 1:
+            allocation[name] = value
+    flat["allocation_stats"] = allocation
+    return flat
 
 
 class ClientSession:
-    """Adapts bmrt.client's client object to DeviceSession, timing each step on the host."""
+    """Adapts bmrt.client's InferenceClient to DeviceSession, timing PROCESS on the host."""
 
-    def __init__(self, client: Any, simulator: Simulator):
+    def __init__(self, client: Any, simulator: Simulator, client_module: Any = None):
         self._client = client
         self._simulator = simulator
+        self._module = client_module
 
     def _step(self, what: str, action: Callable[[], Any]) -> Any:
         try:
@@ -74,12 +99,16 @@ class ClientSession:
         return message
 
     def upload_io_spec(self, io_spec: dict) -> None:
-        self._step("IO specification upload",
-                   lambda: self._client.upload_io_spec(io_spec))
+        self._step("IO specification upload", lambda: self._client.upload_io_spec(
+            self._module.IoSpec.from_kenning_json(io_spec)))
 
-    def upload_model(self, model: bytes, progress: Callable[[int], None] | None = None) -> None:
-        self._step("model upload",
-                   lambda: _call(self._client.upload_model, model, progress=progress))
+    def upload_model(self, model: bytes, show_progress: bool = True) -> None:
+        previous = getattr(self._client, "progress", False)
+        self._client.progress = show_progress
+        try:
+            self._step("model upload", lambda: self._client.upload_model(model))
+        finally:
+            self._client.progress = previous
 
     def infer(self, data: bytes) -> tuple[bytes, float, float]:
         """(output, PROCESS start on the host clock, PROCESS duration in seconds)."""
@@ -91,7 +120,14 @@ class ClientSession:
         return bytes(output), start, elapsed
 
     def statistics(self) -> dict[str, Any]:
-        return dict(self._step("statistics (STATS)", self._client.download_statistics))
+        return _statistics(self._step("statistics (STATS)", self._client.download_stats))
+
+    def disconnect(self) -> None:
+        if self._simulator.running():
+            try:
+                self._client.disconnect()
+            except Exception:  # the session is ending anyway; QEMU is stopped next
+                pass
 
 
 @contextlib.contextmanager
@@ -101,6 +137,10 @@ def open_device(firmware: Path, *, vector: bool, generation: str, transport: str
     if not Path(firmware).is_file():
         raise DeviceError(f"firmware not found: {firmware} (build it with `make firmware`)")
     client_module = _load_client_module()
+    try:
+        wire_generation = client_module.Generation[generation.upper()]
+    except KeyError as error:
+        raise DeviceError(f"unknown protocol generation {generation!r}") from error
     try:
         simulator = Simulator(firmware, uart=transport, vector=vector, vlen=vlen,
                               boot_args=boot_args, log_path=log_path, uart_timeout=timeout_s,
@@ -113,11 +153,13 @@ def open_device(firmware: Path, *, vector: bool, generation: str, transport: str
         except SimulatorError as error:
             raise DeviceError(f"cannot start the simulator: {error}") from error
         try:
-            client = _call(client_module.connect, simulator.uart, generation=generation,
-                           timeout=timeout_s)
-        except Exception as error:
-            raise DeviceError(ClientSession(None, simulator).explain("connecting the client",
-                                                                     error)) from error
-        if hasattr(client, "close"):
-            stack.callback(client.close)
-        yield ClientSession(client, simulator)
+            # Like Kenning's Renode runtime: bytes sent before the server listens are lost.
+            simulator.wait_for_log(READY_MARKER, timeout=timeout_s)
+        except SimulatorError as error:
+            raise DeviceError(f"firmware did not start its server: {error}") from error
+        client = client_module.InferenceClient(UartTransport(simulator.uart), wire_generation,
+                                               timeout=timeout_s)
+        session = ClientSession(client, simulator, client_module)
+        session._step("connecting (PING)", client.connect)
+        stack.callback(session.disconnect)
+        yield session

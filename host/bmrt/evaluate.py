@@ -106,8 +106,7 @@ def run_target(config: dict[str, Any], model: models.Model, target: compiler.Tar
             session.upload_io_spec(model.io_spec.raw)
             vmfb = compiled.vmfb.read_bytes()
             upload_start = time.perf_counter()
-            with _progress(len(vmfb), f"upload {compiled.vmfb.name} ({target.name})") as bar:
-                session.upload_model(vmfb, progress=bar)
+            session.upload_model(vmfb, show_progress=sys.stderr.isatty())
             upload_seconds = time.perf_counter() - upload_start
             stat_key = None
             for index, window in enumerate(_iterate(windows, f"inference ({target.name})")):
@@ -182,27 +181,6 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     return value
-
-
-class _progress:
-    """tqdm byte progress bar as a callable taking the number of bytes sent so far."""
-
-    def __init__(self, total: int, description: str):
-        from tqdm import tqdm
-        self._bar = tqdm(total=total, unit="B", unit_scale=True, desc=description,
-                         file=sys.stderr, leave=False, disable=None)
-        self._done = 0
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self._bar.close()
-
-    def __call__(self, done: int) -> None:
-        done = min(int(done), self._bar.total)
-        self._bar.update(done - self._done)
-        self._done = done
 
 
 def _iterate(windows: np.ndarray, description: str):
