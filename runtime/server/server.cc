@@ -190,10 +190,13 @@ void InferenceServer::HandleHeaderBased(const FrameHeader& header, ByteSpan payl
   bool supported = IsUploadKind(kind) || kind == MessageKind::kPing ||
                    kind == MessageKind::kProcess || kind == MessageKind::kOutput ||
                    kind == MessageKind::kStats;
-  if (header.flow != FlowControl::kRequest) {
-    return ReplyDeny(header.code, InvalidArgument("only requests are accepted"));
+  if (header.flow != FlowControl::kRequest || !supported) {
+    Status status = header.flow != FlowControl::kRequest ? InvalidArgument("only requests are accepted")
+                                                         : Unimplemented("message type not supported");
+    // One answer per transmission: the chunks before LAST are dropped.
+    if (!header.Has(flags::kLast)) return NoteError(kind, status);
+    return ReplyDeny(header.code, status);
   }
-  if (!supported) return ReplyDeny(header.code, Unimplemented("message type not supported"));
   if (IsUploadKind(kind)) {
     if (!frame_status.ok()) {
       FailUpload(frame_status);

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import enum
 import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Generator, Iterable, Iterator
+
+import numpy as np
 
 
 class Generation(enum.Enum):
@@ -139,8 +141,10 @@ def encode_g1(code: int, payload: bytes = b"") -> bytes:
 
 
 def encode_header(generation: Generation, code: int, flow: Flow, flags: int, payload: bytes = b"",
-                  size_field: int | None = None, compute_checksum: bool = True) -> bytes:
-    """G2+ header. HAS_PAYLOAD is set when there is a payload; `size_field` overrides the size."""
+                  size_field: int | None = None, compute_checksum: bool = True,
+                  payload_xor: int | None = None) -> bytes:
+    """G2+ header. HAS_PAYLOAD is set when there is a payload; `size_field` overrides the size;
+    `payload_xor` (XOR of the payload bytes) saves recomputing it."""
     if payload:
         flags |= Flag.HAS_PAYLOAD
     msg_id = code | (int(flow) << generation.type_bits)
@@ -148,8 +152,14 @@ def encode_header(generation: Generation, code: int, flow: Flow, flags: int, pay
     size = len(payload) if size_field is None else size_field
     head = msg_id.to_bytes(id_size, "little")
     tail = struct.pack("<HI", int(flags), size)
-    check = checksum(head + tail + payload) if compute_checksum else 0
+    check = 0
+    if compute_checksum:
+        check = checksum(head + tail) ^ (_xor(payload) if payload_xor is None else payload_xor)
     return head + bytes([check]) + tail
+
+
+def _xor(data: bytes) -> int:
+    return int(np.bitwise_xor.reduce(np.frombuffer(data, dtype=np.uint8))) if data else 0
 
 
 def encode_frame(generation: Generation, kind: Kind | int, payload: bytes = b"", flow: Flow = Flow.REQUEST,
@@ -169,12 +179,17 @@ def encode_request(generation: Generation, kind: Kind, payload: bytes = b"", ext
     if not payload:
         return [encode_frame(generation, kind, b"", Flow.REQUEST, Flag.FIRST | Flag.LAST | extra_flags,
                              compute_checksum)]
+    padded = np.zeros(-(-len(payload) // chunk) * chunk, dtype=np.uint8)
+    padded[:len(payload)] = np.frombuffer(payload, dtype=np.uint8)
+    chunk_xors = np.bitwise_xor.reduce(padded.reshape(-1, chunk), axis=1).tolist()
+    code = code_of(generation, kind)
     messages = []
-    for offset in range(0, len(payload), chunk):
+    for index, offset in enumerate(range(0, len(payload), chunk)):
         piece = payload[offset:offset + chunk]
         flags = (Flag.FIRST if offset == 0 else 0) | (Flag.LAST if offset + chunk >= len(payload) else 0)
-        messages.append(encode_frame(generation, kind, piece, Flow.REQUEST, flags | extra_flags,
-                                     compute_checksum))
+        messages.append(encode_header(generation, code, Flow.REQUEST, flags | extra_flags, piece,
+                                      compute_checksum=compute_checksum, payload_xor=chunk_xors[index])
+                        + piece)
     return messages
 
 
