@@ -24,11 +24,13 @@ constexpr uint32_t kFloat32 = 0x21000020;
 
 class HalEndToEndTest : public ::testing::Test {
  protected:
+  virtual const char* ModuleFile() const { return "elementwise_x86_64.vmfb"; }
+
   void SetUp() override {
     ASSERT_FALSE(elf::testing::SamplesDirectory().empty()) << "BMRT_HAL_SAMPLES is not set";
     arena_.Initialize(MutableByteSpan(storage_.data(), storage_.size()));
     ASSERT_TRUE(hal_.Initialize(arena_, code_.code_memory()).ok());
-    archive_ = ReadSample("elementwise_x86_64.vmfb");
+    archive_ = ReadSample(ModuleFile());
     ASSERT_FALSE(archive_.empty());
     Result<vmfb::Module*> module =
         vmfb::LoadVerifiedModule(ByteSpan(archive_.data(), archive_.size()), arena_, message_);
@@ -49,12 +51,13 @@ class HalEndToEndTest : public ::testing::Test {
     EXPECT_EQ(arena_.stats().live_allocations, 0u) << "something leaked";
   }
 
-  vm::Value Tensor(const std::vector<float>& values) {
+  vm::Value Tensor(const std::vector<float>& values, std::vector<int64_t> shape = {}) {
+    if (shape.empty()) shape = {int64_t(values.size())};
     Buffer* buffer = hal_.device()->allocator().Allocate(0, 0, values.size() * 4).value();
     memcpy(buffer->data(), values.data(), values.size() * 4);
-    int64_t shape[] = {int64_t(values.size())};
-    BufferView* view =
-        BufferView::Create(arena_, *buffer, shape, kFloat32, kEncodingDenseRowMajor).value();
+    BufferView* view = BufferView::Create(arena_, *buffer, Span<const int64_t>(shape.data(), shape.size()),
+                                          kFloat32, kEncodingDenseRowMajor)
+                           .value();
     buffer->Release();
     return vm::Value::FromRef(vm::Ref::Adopt(view));
   }
@@ -117,6 +120,35 @@ TEST_F(HalEndToEndTest, ShapeMismatchFailsWithTheModulesMessage) {
   Status status = context_->Invoke("mul_add", args, results, &count);
   EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(std::string(status.message()).find("input0"), std::string::npos) << status.message();
+}
+
+// The float magic-wand model (converted from TFLite, compiled for x86_64) against IREE's own
+// runtime on the same inputs. Batch 1 and batch 3 take different branches of the module.
+class MagicWandTest : public HalEndToEndTest {
+ protected:
+  const char* ModuleFile() const override { return "magic_wand_x86_64.vmfb"; }
+};
+
+TEST_F(MagicWandTest, MatchesTheIreeRuntime) {
+  for (int64_t batch : {1, 3, 1}) {
+    std::string stem = "magic_wand_b" + std::to_string(batch);
+    std::vector<float> input = ReadFloats(stem + "_input.bin");
+    std::vector<float> expected = ReadFloats(stem + "_output.bin");
+    ASSERT_EQ(input.size(), size_t(batch * 128 * 3));
+    ASSERT_EQ(expected.size(), size_t(batch * 4));
+    vm::Value args[] = {Tensor(input, {batch, 128, 3, 1})};
+    vm::Value results[2];
+    size_t count = 0;
+    Status status = context_->Invoke("main", args, results, &count);
+    ASSERT_TRUE(status.ok()) << status.message();
+    ASSERT_EQ(count, 1u);
+    BufferView* view = results[0].ref.As<BufferView>();
+    ASSERT_NE(view, nullptr);
+    ASSERT_EQ(view->rank(), 2u);
+    EXPECT_EQ(view->shape()[0], batch);
+    EXPECT_EQ(view->shape()[1], 4);
+    ExpectNear(Floats(results[0]), expected);
+  }
 }
 
 }  // namespace

@@ -82,6 +82,35 @@ def write_vectors(out: Path) -> None:
         array.astype("<f4").tofile(out / f"scale_dynamic_{label}.bin")
 
 
+def shared_models() -> Path:
+    return HERE.parents[1].parent / "shared" / "models" / "magic_wand"
+
+
+def reference_outputs(vmfb: Path, inputs: list[np.ndarray]) -> list[np.ndarray]:
+    """Outputs of `main` per input, from IREE's own runtime (iree-base-runtime, local-sync)."""
+    import iree.runtime as ireert
+
+    config = ireert.Config("local-sync")
+    context = ireert.SystemContext(config=config)
+    context.add_vm_module(ireert.VmModule.copy_buffer(context.instance, vmfb.read_bytes()))
+    return [np.asarray(context.modules.module.main(x).to_host()) for x in inputs]
+
+
+def build_model_references(out: Path) -> None:
+    """The float magic-wand model for x86_64 with inputs and IREE-runtime outputs (batch 1 and
+    3, which take different paths through the compiled module). The int8 variant does not
+    compile for generic x86_64 with the pinned compiler, so it is exercised on rv32 only."""
+    model = shared_models() / "magic_wand.tflite"
+    if not model.is_file():
+        return
+    vmfb = iree_tools.compile_tflite(model, out / "magic_wand_x86_64.vmfb", target="x86_64")
+    rng = np.random.default_rng(7)
+    inputs = [rng.uniform(-2.0, 2.0, (batch, 128, 3, 1)).astype(np.float32) for batch in (1, 3)]
+    for x, y in zip(inputs, reference_outputs(vmfb, inputs)):
+        x.tofile(out / f"magic_wand_b{x.shape[0]}_input.bin")
+        y.tofile(out / f"magic_wand_b{x.shape[0]}_output.bin")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     group = parser.add_mutually_exclusive_group(required=True)
@@ -93,6 +122,7 @@ def main() -> int:
     build_libraries(target, keep_modules=bool(args.out))
     if args.out:
         write_vectors(target)
+        build_model_references(target)
     return 0
 
 
