@@ -9,6 +9,7 @@ namespace bmrt::platform {
 inline constexpr uintptr_t kTestDeviceAddress = 0x00100000;  // SiFive test device (exit)
 inline constexpr uintptr_t kClintAddress = 0x02000000;
 inline constexpr uintptr_t kClintMtimeOffset = 0xBFF8;
+inline constexpr uintptr_t kClintMtimecmpOffset = 0x4000;  // hart 0
 inline constexpr uint32_t kMtimeHz = 10'000'000;
 inline constexpr uintptr_t kUart0Address = 0x10000000;      // NS16550A
 

@@ -17,9 +17,14 @@ namespace {
   static const char kGreeting[] = "BMRT-ECHO\n";
   uart.Write(reinterpret_cast<const uint8_t*>(kGreeting), sizeof(kGreeting) - 1);
   Log("echo: ready");
-  for (;;) {
+  for (int polls = 0;; ++polls) {
     int byte = uart.TryRead();
-    if (byte >= 0) uart.WriteByte(uint8_t(byte));
+    if (byte >= 0) {
+      uart.WriteByte(uint8_t(byte));
+      polls = 0;
+    } else if (polls > 16) {
+      Idle(20);
+    }
   }
 }
 

@@ -29,19 +29,39 @@ namespace {
     return (uint64_t(high) << 32) | low;                             \
   } while (0)
 
-}  // namespace
-
-uint64_t InstructionCount() { BMRT_READ_COUNTER64(minstret, minstreth); }
-uint64_t CycleCount() { BMRT_READ_COUNTER64(mcycle, mcycleh); }
-
-uint64_t Microseconds() {
+uint64_t MachineTime() {
   volatile uint32_t* mtime = &Register<uint32_t>(kClintAddress + kClintMtimeOffset);
   uint32_t high, low;
   do {
     high = mtime[1];
     low = mtime[0];
   } while (high != mtime[1]);
-  return ((uint64_t(high) << 32) | low) / (kMtimeHz / 1'000'000);
+  return (uint64_t(high) << 32) | low;
+}
+
+// Written high half first so that the comparison never passes through a value in between.
+void SetTimerCompare(uint64_t value) {
+  volatile uint32_t* mtimecmp = &Register<uint32_t>(kClintAddress + kClintMtimecmpOffset);
+  mtimecmp[1] = 0xFFFFFFFFu;
+  mtimecmp[0] = uint32_t(value);
+  mtimecmp[1] = uint32_t(value >> 32);
+}
+
+constexpr uint32_t kMieTimer = 1u << 7;
+
+}  // namespace
+
+uint64_t InstructionCount() { BMRT_READ_COUNTER64(minstret, minstreth); }
+uint64_t CycleCount() { BMRT_READ_COUNTER64(mcycle, mcycleh); }
+
+uint64_t Microseconds() { return MachineTime() / (kMtimeHz / 1'000'000); }
+
+void Idle(uint32_t microseconds) {
+  SetTimerCompare(MachineTime() + uint64_t(microseconds) * (kMtimeHz / 1'000'000));
+  asm volatile("csrs mie, %0" ::"r"(kMieTimer));
+  asm volatile("wfi");
+  asm volatile("csrc mie, %0" ::"r"(kMieTimer));
+  SetTimerCompare(~uint64_t{0});
 }
 
 uint32_t VectorLengthBits() { return bmrt_vlenb * 8; }

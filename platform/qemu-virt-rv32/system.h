@@ -15,6 +15,11 @@ uint64_t CycleCount();
 // Microseconds since reset, from the CLINT's 10 MHz mtime.
 uint64_t Microseconds();
 
+// Sleeps (wfi) for up to `microseconds`, giving the host CPU back to the simulator; returns
+// early when another interrupt source becomes pending. Interrupts are never taken (mstatus.MIE
+// stays clear): the timer only wakes the core.
+void Idle(uint32_t microseconds);
+
 // VLEN in bits, 0 when the CPU has no vector unit (probed at start-up).
 uint32_t VectorLengthBits();
 inline bool HasVectorUnit() { return VectorLengthBits() != 0; }
