@@ -237,6 +237,32 @@ def _bytes(value: int | None) -> str:
     return "n/a" if value is None else f"{value:,} B"
 
 
+def headline(results: dict[str, Any]) -> list[str]:
+    """The few sentences a reader wants first."""
+    runs = results["bmrt"]["runs"]
+    first = runs[0]
+    sentence = (f"- **{first['target']}**: {_percent(first['accuracy'])} of {first['samples']} "
+                f"samples classified correctly")
+    if "tflite" in first["agreement"]:
+        sentence += f"; top-1 agreement with TFLite {_percent(first['agreement']['tflite'])}"
+    if "iree-base-runtime" in first["output_difference"]:
+        difference = first["output_difference"]["iree-base-runtime"]
+        sentence += f", largest relative difference to iree-base-runtime {difference['max_rel']:.2g}"
+    lines = [sentence + "."]
+    if "instructions" in first:
+        mean = first["instructions"]["mean"]
+        lines.append(f"- {mean:,.0f} retired instructions per inference "
+                     f"({mean * 1e-6:.3f} ms simulated at 1 ns per instruction).")
+    others = results["bmrt"].get("comparison", {}).get("others", {})
+    for name, entry in others.items():
+        if "instruction_ratio" in entry:
+            lines.append(f"- {name} needs {entry['instruction_ratio']:.2f}x the instructions; "
+                         f"same prediction on {_percent(entry['same_predictions'])} of samples.")
+    failed = [name for run in runs for name, ok in run["goals"].items() if not ok]
+    lines.append("- Goals: " + ("all met." if not failed else "NOT met: " + ", ".join(failed)))
+    return lines
+
+
 def markdown_table(rows: list[tuple[str, ...]]) -> str:
     lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
     lines += ["| " + " | ".join(row) + " |" for row in rows[1:]]
@@ -273,7 +299,7 @@ def render(results: dict[str, Any], output: Path) -> Path:
     model = bmrt.get("model", {})
     lines = [f"# Evaluation: {model.get('name', results.get('model_name', 'model'))} "
              "on the simulated accelerator", ""]
-    lines += [markdown_table(summary_rows(results)), ""]
+    lines += headline(results) + ["", markdown_table(summary_rows(results)), ""]
     lines += [f"![{title}]({path.name})" for title, path in images if path is not None]
     lines += ["", "## Setup", ""]
     lines += [f"- Model: `{model.get('path', '')}` ({results['model_framework']}, "
