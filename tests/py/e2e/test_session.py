@@ -19,7 +19,7 @@ MODEL = b"BMRTTEST" + bytes(range(256)) * 118  # about the size of the compiled 
 
 
 @pytest.fixture
-def session(tmp_path, model_dir):
+def session(tmp_path):
     firmware = scenario.resolve_path(scenario.DEFAULTS["runtime"]["firmware"])
     if not firmware.is_file():
         pytest.skip(f"firmware not built: {firmware}")
