@@ -305,8 +305,10 @@ def render(results: dict[str, Any], output: Path) -> Path:
     lines += [f"- Model: `{model.get('path', '')}` ({results['model_framework']}, "
               f"{'int8 quantized' if bmrt.get('quantized') else 'float32'})",
               f"- Data set: {dataset.get('split', '')} of {dataset.get('total_windows', '?')} "
-              f"windows of 128x3, units {dataset.get('units', '?')}; window seed "
+              f"windows of 128x3 from `{dataset.get('source', '?')}`; window seed "
               f"{dataset.get('window_seed', '?')}",
+              f"- Units found in the data: {dataset.get('units', '?')}; median magnitude "
+              f"{dataset.get('median_magnitude', '?')}, range {dataset.get('value_range', '?')}",
               f"- Compiler: IREE {results['compilers'][0]['compiler_version']}",
               f"- Command: `{' '.join(results.get('command', []))}`"]
     for run in runs:

@@ -18,13 +18,13 @@ from bmrt import device, evaluate, models, scenario
 MODEL = b"BMRTTEST" + bytes(range(256)) * 118  # about the size of the compiled magic-wand model
 
 
-@pytest.fixture
-def session(tmp_path):
+@pytest.fixture(params=["socket", "pty"])
+def session(request, tmp_path):
     firmware = scenario.resolve_path(scenario.DEFAULTS["runtime"]["firmware"])
     if not firmware.is_file():
         pytest.skip(f"firmware not built: {firmware}")
     log = tmp_path / "firmware.log"
-    with device.open_device(firmware, vector=True, generation="G4", transport="socket",
+    with device.open_device(firmware, vector=True, generation="G4", transport=request.param,
                             timeout_s=30.0, log_path=log) as opened:
         engine = re.search(r"engine: ([^;\n]*)", log.read_text(errors="replace"))
         if not engine or "test engine" not in engine.group(1):
