@@ -279,6 +279,8 @@ def render(results: dict[str, Any], output: Path) -> Path:
     """Writes `output` (Markdown) and its PNGs beside it; returns the Markdown path."""
     output.parent.mkdir(parents=True, exist_ok=True)
     stem = output.stem
+    for stale in output.parent.glob(f"{stem}-*.png"):  # plots of an earlier run
+        stale.unlink()
     runs = results["bmrt"]["runs"]
     class_names = results["class_names"]
     images: list[tuple[str, Path | None]] = []
