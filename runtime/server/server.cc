@@ -213,14 +213,26 @@ void InferenceServer::HandleHeaderBased(const FrameHeader& header, ByteSpan payl
     }
     return;
   }
-  if (!frame_status.ok()) return ReplyFail(kind, frame_status);
-  if (!payload.empty()) return ReplyFail(kind, InvalidArgument("unexpected payload"));
+  // One answer per transmission, on its LAST message; earlier chunks of these requests carry
+  // nothing the server uses.
+  Status status = !frame_status.ok() ? frame_status
+                  : payload.empty()  ? OkStatus()
+                                     : InvalidArgument("unexpected payload");
+  if (header.Has(flags::kFirst)) request_error_ = OkStatus();
+  if (!status.ok() && request_error_.ok()) request_error_ = status;
+  if (!header.Has(flags::kLast)) {
+    if (!status.ok()) NoteError(kind, status);
+    return;
+  }
+  Status failure = request_error_;
+  request_error_ = OkStatus();
+  if (!failure.ok()) return ReplyFail(kind, failure);
   if (kind == MessageKind::kPing) {
     if (header.Has(flags::kFail) && upload_.active) AbortUpload();  // host disconnects
     return ReplyTransmission(kind, ByteSpan());
   }
   ByteSpan reply;
-  Status status = HandleRequest(kind, &reply);
+  status = HandleRequest(kind, &reply);
   if (status.ok()) {
     ReplyTransmission(kind, reply);
   } else {

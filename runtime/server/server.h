@@ -133,6 +133,7 @@ class InferenceServer final : private protocol::PayloadRouter {
   protocol::ModelSpec spec_;
   uint8_t spec_buffer_[protocol::kIoSpecG2Size] = {};
   Upload upload_;
+  Status request_error_;  // first error of the current non-upload transmission (G2+)
   uint8_t* model_ = nullptr;
   size_t model_size_ = 0;
   uint8_t* inputs_ = nullptr;

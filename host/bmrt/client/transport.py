@@ -25,6 +25,14 @@ class SerialTransport:
         self.url = url
         self.port = serial.serial_for_url(url, baudrate=baudrate, timeout=0)
 
+    @classmethod
+    def from_port(cls, port, description: str = "port") -> "SerialTransport":
+        """Wraps an already open pyserial-like object (read, write, flush, timeout, in_waiting)."""
+        transport = cls.__new__(cls)
+        transport.url = description
+        transport.port = port
+        return transport
+
     def write(self, data: bytes) -> None:
         self.port.write(data)
         self.port.flush()

@@ -340,6 +340,19 @@ def _(ctx: Ctx) -> None:
     ctx.fails(Kind.PING, "unexpected payload")
 
 
+@case("chunked payload on a request that takes none", generations=HEADER_BASED)
+def _(ctx: Ctx) -> None:
+    ctx.request(Kind.STATS, bytes(3000))  # 24 messages, one answer
+    ctx.fails(Kind.STATS, "unexpected payload")
+    ctx.silent()
+
+
+@case("request without LAST is not answered", generations=HEADER_BASED)
+def _(ctx: Ctx) -> None:
+    ctx.send(encode_header(ctx.generation, code_of(ctx.generation, Kind.PROCESS), Flow.REQUEST, Flag.FIRST))
+    ctx.silent()  # documented: a transmission is answered at its LAST message
+
+
 # --- Checksums and chunking -------------------------------------------------------------------
 @case("bad checksum", generations=HEADER_BASED)
 def _(ctx: Ctx) -> None:
