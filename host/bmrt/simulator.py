@@ -5,9 +5,12 @@
         reply = sim.uart.read(12)
         info = sim.wait(timeout=30)    # ExitInfo(code, reason)
 
-The protocol UART is absent (uart="none"), a TCP socket (QEMU listens and waits for the first client, so no byte is
-lost) or a pty (QEMU starts paused; the pty is opened before the guest runs; optional symlink
-at a path of the caller's choosing). Firmware logs go through semihosting to `log_path`, never
+The protocol UART is absent (uart="none"), a TCP socket (QEMU listens; connect with `uart_url`
+or use `uart`) or a pty (QEMU starts paused; the pty is opened before the guest runs; optional
+symlink at a path of the caller's choosing). start() returns once the firmware logged
+"UART ready": bytes sent earlier could be lost when the firmware turns the UART FIFO on. In
+socket mode, bytes the firmware writes while no client is connected are dropped (the protocol
+server only ever answers requests). Firmware logs go through semihosting to `log_path`, never
 over the UART. Exit codes follow platform/qemu-virt-rv32/board.h.
 """
 from __future__ import annotations
@@ -32,6 +35,7 @@ from bmrt.insn_profile import plugin_args
 from bmrt.uart import UartConnection
 
 QEMU = "qemu-system-riscv32"
+UART_READY = "UART ready"  # logged by the firmware once its UART accepts input
 MEMORY_MIB = 32  # the firmware's linker script uses 17 MiB from 0x80000000
 
 EXIT_SUCCESS = 0
@@ -217,6 +221,8 @@ class Simulator:
                 self._spawn(self.command(["-monitor", "none", "-serial", "null"]))
             else:
                 self._start_with_pty()
+            if self.uart_mode != "none":
+                self._wait_until_uart_ready()
         except BaseException:
             self.close()
             raise
@@ -246,7 +252,7 @@ class Simulator:
         self.uart_url = f"socket://127.0.0.1:{self.uart_port}"
         self._spawn(self.command([
             "-monitor", "none",
-            "-chardev", f"socket,id=uart0,host=127.0.0.1,port={self.uart_port},server=on,wait=on",
+            "-chardev", f"socket,id=uart0,host=127.0.0.1,port={self.uart_port},server=on,wait=off",
             "-serial", "chardev:uart0"]))
         deadline = time.monotonic() + self.start_timeout
         while not _tcp_listening(self.uart_port):
@@ -299,6 +305,17 @@ class Simulator:
         else:
             self._pty_holder = connection
         self._resume()
+
+    def _wait_until_uart_ready(self) -> None:
+        """Waits for the firmware's "UART ready" log line (or for its exit: wait() reports)."""
+        deadline = time.monotonic() + self.start_timeout
+        while UART_READY not in self.log_text():
+            if self._process.poll() is not None:
+                return
+            if time.monotonic() > deadline:
+                raise SimulatorTimeout(f"firmware did not log {UART_READY!r} within "
+                                       f"{self.start_timeout} s; log:\n{self.log_text()}")
+            time.sleep(0.005)
 
     def _resume(self) -> None:
         """Sends `cont` over the HMP monitor and waits until QEMU reports the VM running."""

@@ -11,11 +11,9 @@
 namespace bmrt::platform {
 namespace {
 
-// Echo mode: greets on the UART, then returns every byte received. Lets the host check that a
-// connection delivers the very first bytes intact.
+// Echo mode: returns every byte received. Lets the host check that a connection delivers the
+// very first bytes intact, both ways.
 [[noreturn]] void RunEcho(Uart& uart) {
-  static const char kGreeting[] = "BMRT-ECHO\n";
-  uart.Write(reinterpret_cast<const uint8_t*>(kGreeting), sizeof(kGreeting) - 1);
   Log("echo: ready");
   for (int polls = 0;; ++polls) {
     int byte = uart.TryRead();
@@ -34,6 +32,9 @@ namespace {
 extern "C" int bmrt_main(uintptr_t fdt) {
   using namespace bmrt;
   using namespace bmrt::platform;
+  // The UART first: the host may send as soon as the log says it is ready.
+  static Uart uart(kUart0Address);
+  uart.Initialize();
   StringView arguments = FindBootArguments(fdt);
   Log("bmrt firmware (qemu-virt-rv32), misa=0x%x", unsigned(Misa()));
   if (HasVectorUnit()) {
@@ -43,6 +44,7 @@ extern "C" int bmrt_main(uintptr_t fdt) {
   }
   Log("boot arguments: \"%.*s\"", int(arguments.size()), arguments.data());
   Log("arena: %u bytes at 0x%x", unsigned(ArenaSize()), unsigned(uintptr_t(ArenaStart())));
+  Log("UART ready");
 
   if (HasBootWord(arguments, "selftest")) {
     SelfTestFault fault = HasBootWord(arguments, "trap")             ? SelfTestFault::kIllegalInstruction
@@ -51,8 +53,6 @@ extern "C" int bmrt_main(uintptr_t fdt) {
     return RunSelfTest(fault);
   }
 
-  Uart uart(kUart0Address);
-  uart.Initialize();
   if (HasBootWord(arguments, "echo")) RunEcho(uart);
   return RunServer(uart);
 }

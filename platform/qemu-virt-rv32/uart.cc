@@ -17,6 +17,7 @@ constexpr uint8_t kLcr8N1 = 0x03;
 Uart::Uart(uintptr_t base) : registers_(reinterpret_cast<volatile uint8_t*>(base)) {}
 
 void Uart::Initialize() {
+  if (ReadReady()) pending_ = registers_[kRbrThr];
   registers_[kIer] = 0;
   registers_[kLcr] = kLcr8N1;
   registers_[kFcr] = kFcrEnableResetTrigger14;
@@ -26,6 +27,11 @@ void Uart::Initialize() {
 bool Uart::ReadReady() const { return (registers_[kLsr] & kLsrDataReady) != 0; }
 
 int Uart::TryRead() {
+  if (pending_ >= 0) {
+    int byte = pending_;
+    pending_ = -1;
+    return byte;
+  }
   if (!ReadReady()) return -1;
   return registers_[kRbrThr];
 }

@@ -9,6 +9,7 @@ class Uart {
  public:
   explicit Uart(uintptr_t base);
   // 8N1, FIFO on with an RX trigger level of 14 (QEMU accepts more bytes per read then).
+  // Turning the FIFO on clears the receiver, so a byte already waiting is kept aside first.
   void Initialize();
   bool ReadReady() const;
   // Returns -1 when no byte is waiting.
@@ -18,6 +19,7 @@ class Uart {
 
  private:
   volatile uint8_t* registers_;
+  int pending_ = -1;  // a byte received before Initialize()
 };
 
 }  // namespace bmrt::platform
