@@ -134,10 +134,13 @@ def _install_handlers() -> None:
                 signal.signal(signum, _exit_on_signal)
 
 
+_LIBC = ctypes.CDLL(None, use_errno=True)  # resolved here: the forked child only calls it
+_PR_SET_PDEATHSIG = 1
+
+
 def _die_with_parent() -> None:
     # Runs in the child before exec: QEMU gets SIGKILL if this Python process dies abruptly.
-    PR_SET_PDEATHSIG = 1
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    _LIBC.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
 
 
 def _free_tcp_port() -> int:
