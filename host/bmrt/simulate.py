@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from bmrt.insn_profile import ProfileError
 from bmrt.simulator import Simulator, SimulatorError
 
 DEFAULT_FIRMWARE = "build/rv32/platform/qemu-virt-rv32/bmrt-firmware.elf"
@@ -28,6 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--boot-args", default="", help='firmware mode, e.g. "echo"')
     parser.add_argument("--log", type=Path, default=Path("build/simulate-firmware.log"),
                         help="firmware log file")
+    parser.add_argument("--profile", type=Path, default=None,
+                        help="load the instruction-profile plugin; its report is written here "
+                             "when QEMU stops")
     parser.add_argument("--qemu-arg", action="append", default=[], dest="qemu_args",
                         help="extra QEMU argument (repeatable)")
 
@@ -42,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
         # the real client (re)connects. In socket mode the client connects itself.
         sim = Simulator(args.firmware, uart=mode, pty_path=pty_path, vector=not args.scalar,
                         boot_args=args.boot_args, log_path=args.log, connect_uart=False,
-                        extra_args=args.qemu_args, uart_timeout=None)
+                        extra_args=args.qemu_args, uart_timeout=None,
+                        profile_path=args.profile)
         with sim:
             where = f"{sim.uart_url} -> {sim.pty_device}" if mode == "pty" else sim.uart_url
             print(f"simulate: QEMU pid {sim.pid}, UART at {where}, log {args.log}", flush=True)
@@ -61,8 +66,10 @@ def run(args: argparse.Namespace) -> int:
             return 0 if info.ok else 1
     except KeyboardInterrupt:
         print("\nsimulate: stopped")
+        if args.profile:
+            print(f"simulate: instruction profile in {args.profile}")
         return 0
-    except SimulatorError as error:
+    except (SimulatorError, ProfileError) as error:
         print(f"simulate: {error}", file=sys.stderr)
         return 1
 
