@@ -64,6 +64,8 @@ void Idle(uint32_t microseconds) {
   SetTimerCompare(~uint64_t{0});
 }
 
+void SyncInstructions(void*, const void*, size_t) { asm volatile("fence.i" ::: "memory"); }
+
 uint32_t VectorLengthBits() { return bmrt_vlenb * 8; }
 
 uint32_t Misa() {

@@ -20,6 +20,11 @@ uint64_t Microseconds();
 // stays clear): the timer only wakes the core.
 void Idle(uint32_t microseconds);
 
+// Makes code just written to memory visible to instruction fetch (fence.i). Has the shape of
+// elf::CodeMemory::sync_instructions; `context`, `start` and `size` are unused (fence.i covers
+// all of memory on this single hart).
+void SyncInstructions(void* context, const void* start, size_t size);
+
 // VLEN in bits, 0 when the CPU has no vector unit (probed at start-up).
 uint32_t VectorLengthBits();
 inline bool HasVectorUnit() { return VectorLengthBits() != 0; }
