@@ -106,25 +106,14 @@ class InferenceClient:
         name = kind.value
         messages = encode_request(self.generation, kind, payload, extra_flags, self.chunk_size,
                                   self.checksums)
-        with tqdm(total=len(payload), unit="B", unit_scale=True, desc=f"upload {name}",
+        total = sum(len(m) for m in messages)
+        with tqdm(total=total, unit="B", unit_scale=True, desc=f"upload {name}",
                   disable=not show_progress, leave=False) as bar:
-            if self.generation is Generation.G1:
-                frame = messages[0]
-                for offset in range(0, len(frame), 65536):
-                    piece = frame[offset:offset + 65536]
-                    self.send(piece)
-                    bar.update(min(len(piece), max(0, len(payload) - bar.n)))
-            else:
-                header = self.generation.header_size
-                batch = bytearray()
-                for message in messages:
-                    batch += message
-                    bar.update(len(message) - header)
-                    if len(batch) >= 65536:
-                        self.send(bytes(batch))
-                        batch.clear()
-                if batch:
-                    self.send(bytes(batch))
+            stream = b"".join(messages)
+            for offset in range(0, len(stream), 65536):
+                piece = stream[offset:offset + 65536]
+                self.send(piece)
+                bar.update(len(piece))
         return self.await_reply(kind)
 
     def await_reply(self, kind: Kind | int, timeout: float | None = None) -> Reply:
@@ -136,7 +125,7 @@ class InferenceClient:
         deadline = time.monotonic() + timeout
         frames: list[Frame] = []
         while True:
-            frame = self.receive_frame(deadline, name, frames)
+            frame = self.receive_frame(deadline, name, frames, timeout)
             if frame.error:
                 raise ProtocolError(f"{name}: malformed reply header ({frame.error})")
             if not frame.checksum_ok:
@@ -161,11 +150,13 @@ class InferenceClient:
             if frame.has(Flag.LAST):
                 return Reply(frames)
 
-    def receive_frame(self, deadline: float, request: str = "reply", partial: list[Frame] | None = None) -> Frame:
+    def receive_frame(self, deadline: float, request: str = "reply", partial: list[Frame] | None = None,
+                      timeout: float | None = None) -> Frame:
+        """The next frame, or ReplyTimeout naming `request` once `deadline` has passed."""
         while not self._pending:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise ReplyTimeout(request, self.timeout, partial)
+                raise ReplyTimeout(request, self.timeout if timeout is None else timeout, partial)
             data = self.transport.read(65536, remaining)
             self._pending.extend(self.decoder.process(data))
         return self._pending.pop(0)
