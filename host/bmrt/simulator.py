@@ -203,7 +203,7 @@ class Simulator:
         self.uart_url = f"socket://127.0.0.1:{self.uart_port}"
         self._spawn(self.command([
             "-monitor", "none",
-            "-chardev", f"socket,id=uart0,host=127.0.0.1,port={self.uart_port},server=on,wait=off",
+            "-chardev", f"socket,id=uart0,host=127.0.0.1,port={self.uart_port},server=on,wait=off,nodelay=on",
             "-serial", "chardev:uart0"]))
         deadline = time.monotonic() + self.start_timeout
         while not _tcp_listening(self.uart_port):
