@@ -389,6 +389,25 @@ TEST_F(G4ServerTest, ErrorsAndDenials) {
   EXPECT_EQ(Exchange(Request(g, MessageKind::kData, Input(1536))), SuccessReply(g, MessageKind::kData));
 }
 
+TEST_F(G4ServerTest, OneAnswerPerTransmission) {
+  Start(g);
+  // STATS sent with a payload in 10 chunks: one FAIL, after the LAST chunk.
+  EXPECT_EQ(Exchange(Request(g, MessageKind::kStats, Bytes(1200, 1))), Fail(MessageKind::kStats, "unexpected payload"));
+  // A request without LAST is not answered; the next complete one is.
+  EXPECT_EQ(Exchange(Frame(g, MessageKind::kProcess, FlowControl::kRequest, flags::kFirst)), Bytes());
+  EXPECT_EQ(Exchange(Request(g, MessageKind::kPing, {}, flags::kSuccess)), SuccessReply(g, MessageKind::kPing));
+  // A faulty middle message fails the whole request even when LAST itself is fine.
+  Bytes first = Frame(g, MessageKind::kOutput, FlowControl::kRequest, flags::kFirst);
+  Bytes middle = Frame(g, MessageKind::kOutput, FlowControl::kRequest, 0, Hex("01"));
+  Bytes last = Frame(g, MessageKind::kOutput, FlowControl::kRequest, flags::kLast);
+  Bytes stream = first;
+  stream.insert(stream.end(), middle.begin(), middle.end());
+  stream.insert(stream.end(), last.begin(), last.end());
+  EXPECT_EQ(Exchange(stream), Fail(MessageKind::kOutput, "unexpected payload"));
+  // Unsupported chunked transmissions are denied once.
+  EXPECT_EQ(Exchange(Request(g, MessageKind::kRuntime, Bytes(300, 2))), Deny(MessageKind::kRuntime));
+}
+
 TEST_F(ServerTest, GarbageBeforeFirstFrameThenDetection) {
   Start(Generation::kAuto);
   transport_.Send(Hex("55 AA"));
