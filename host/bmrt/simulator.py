@@ -26,7 +26,6 @@ import subprocess
 import tempfile
 import threading
 import time
-import weakref
 from pathlib import Path
 from typing import Sequence
 
@@ -56,13 +55,14 @@ def cpu_option(vector: bool, vlen: int = 512) -> str:
 
 
 # --- process bookkeeping: every live simulator is stopped at exit and on SIGTERM/SIGHUP -------
-_live: "weakref.WeakSet[Simulator]" = weakref.WeakSet()
+# Strong references: a started simulator stays reachable here until close().
+_live: "set[Simulator]" = set()
 _handlers_installed = False
 
 
 def _stop_all() -> None:
     for simulator in list(_live):
-        simulator.stop()
+        simulator.close()
 
 
 def _exit_on_signal(signum, frame) -> None:
@@ -363,7 +363,6 @@ class Simulator:
                 self._kill_group(signal.SIGKILL)
                 self._process.wait()
             self._exit = ExitInfo(None, describe_exit(None))
-            _live.discard(self)
             return self._exit
         return self._record_exit(code)
 
@@ -377,6 +376,7 @@ class Simulator:
             self.pty_path.unlink()
             self._symlink_created = False
         shutil.rmtree(self._workdir, ignore_errors=True)
+        _live.discard(self)
 
     # --- internals ----------------------------------------------------------------------------
     def _record_exit(self, code: int) -> ExitInfo:
@@ -385,7 +385,6 @@ class Simulator:
             output = self.qemu_output().strip()
             reason = f"QEMU failed: {output}" if output else reason
         self._exit = ExitInfo(code, reason)
-        _live.discard(self)
         return self._exit
 
     def _kill_group(self, signum: int) -> None:
