@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import Sequence
 
 REPO = Path(__file__).resolve().parents[2]
-TIMEOUT_SECONDS = 600
+TIMEOUT_SECONDS = 300
+
 
 # llvm-cpu flags per target; riscv32 matches the simulated core (rv32 + 512-bit vectors).
 TARGET_FLAGS: dict[str, list[str]] = {
@@ -56,20 +58,33 @@ def find_tool(name: str) -> Path:
 
 def _run(tool: str, args: Sequence[str], what: str) -> str:
     command = [str(find_tool(tool)), *args]
+    # The venv entry points are wrappers that start the real binary: run them in their own
+    # process group so that a timeout stops both.
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
+        stdout, stderr = process.communicate(timeout=TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired as error:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
         raise IreeToolError(f"{tool} timed out after {TIMEOUT_SECONDS}s on {what}") from error
-    if done.returncode != 0:
-        raise IreeToolError(f"{tool} failed on {what} (exit {done.returncode}):\n{done.stderr[-4000:]}")
-    return done.stdout
+    except BaseException:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise
+    if process.returncode != 0:
+        raise IreeToolError(f"{tool} failed on {what} (exit {process.returncode}):\n{stderr[-4000:]}")
+    return stdout
 
 
 def compile_flags(target: str | None) -> list[str]:
-    """iree-compile flags: VM-only (`target=None`) or full HAL codegen for `target`."""
+    """iree-compile flags: a vm.module alone (`target=None`), scalar-only func code with the
+    full pipeline but no device (`"scalar"`), or HAL codegen for `target` ("riscv32", "x86_64")."""
     common = ["--iree-vm-bytecode-module-strip-source-map=true"]
     if target is None:
         return ["--compile-mode=vm", *common]
+    if target == "scalar":
+        return common
     if target not in TARGET_FLAGS:
         raise IreeToolError(f"unknown target {target!r}; known: {', '.join(TARGET_FLAGS)}")
     return [
@@ -83,7 +98,7 @@ def compile_flags(target: str | None) -> list[str]:
 
 def compile_mlir(source: Path, output: Path, target: str | None = None,
                  extra_args: Sequence[str] = (), input_type: str | None = None) -> Path:
-    """Compiles MLIR (text or bytecode) to a .vmfb. `target=None` compiles a `vm.module` alone."""
+    """Compiles MLIR (text or bytecode) to a .vmfb; `target` as in compile_flags()."""
     args = [str(source), *compile_flags(target), *extra_args, "-o", str(output)]
     if input_type:
         args.insert(1, f"--iree-input-type={input_type}")
