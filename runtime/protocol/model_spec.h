@@ -40,7 +40,8 @@ struct ModelSpec {
   uint32_t num_outputs = 0;
   TensorSpec outputs[kMaxOutputs];
   // NUL-terminated, at most kMaxNameLength characters. An empty entry function lets the
-  // engine pick its default (e.g. "main").
+  // engine pick its default (e.g. "main"); G1 hosts always send the qualified "module.main",
+  // G2+ hosts usually send an empty name.
   char entry_function[kMaxNameLength + 1] = {};
   char model_name[kMaxNameLength + 1] = {};
 };
