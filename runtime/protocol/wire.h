@@ -72,9 +72,5 @@ constexpr unsigned TypeBits(Generation generation) { return generation == Genera
 constexpr size_t ChunkSize(Generation generation) {
   return generation == Generation::kG4 ? 124 : 128;
 }
-constexpr bool IsHeaderBased(Generation generation) {
-  return generation == Generation::kG2 || generation == Generation::kG3 ||
-         generation == Generation::kG4;
-}
 
 }  // namespace bmrt::protocol
