@@ -22,7 +22,7 @@ class Transport {
   // False once the peer is gone for good (host sockets); a UART is always open.
   virtual bool IsOpen() { return true; }
   // Diagnostic text (error reasons); must never go to the protocol link itself.
-  virtual void Log(const char* text) {}
+  virtual void Log(const char* /*text*/) {}
 
  protected:
   ~Transport() = default;
