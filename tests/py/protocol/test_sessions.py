@@ -127,3 +127,21 @@ def test_pyserial_socket_url(host_server, magic_wand_json):
     with SerialTransport(f"socket://127.0.0.1:{host_server.port}") as transport:
         client = InferenceClient(transport, Generation.G2, timeout=5.0)
         run_session(client, IoSpec.from_kenning_json(magic_wand_json), make_model(2048), samples=1)
+
+
+def test_stdio_link():
+    import subprocess
+
+    from conftest import SERVER_BINARY
+    from bmrt.client.wire import Generation as G, encode_frame as frame
+    process = subprocess.Popen([str(SERVER_BINARY), "--stdio"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        requests = frame(G.G1, Kind.PROCESS) + frame(G.G1, Kind.OK)
+        stdout, stderr = process.communicate(requests, timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=5)
+    assert stdout == bytes.fromhex("020000000100") * 2  # both refused, nothing else on stdout
+    assert b"PROCESS before DATA" in stderr
