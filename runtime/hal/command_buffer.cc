@@ -95,7 +95,7 @@ Result<CommandBuffer::Command*> CommandBuffer::Append(size_t constant_count,
   return command;
 }
 
-Status CommandBuffer::Store(const BufferRef& ref, StoredRef& stored) const {
+Status CommandBuffer::Check(const BufferRef& ref) const {
   if (ref.buffer == nullptr && ref.slot >= binding_capacity_) {
     return OutOfRange("hal.command_buffer: binding slot beyond the binding capacity");
   }
@@ -103,36 +103,46 @@ Status CommandBuffer::Store(const BufferRef& ref, StoredRef& stored) const {
     Result<MutableByteSpan> range = ref.buffer->Range(ref.offset, ref.length);
     if (!range.ok()) return range.status();
   }
+  return OkStatus();
+}
+
+void CommandBuffer::Store(const BufferRef& ref, StoredRef& stored) const {
   stored.buffer = vm::Ref::Retain(ref.buffer);
   stored.slot = ref.slot;
   stored.offset = ref.offset;
   stored.length = ref.length;
-  return OkStatus();
 }
 
 Status CommandBuffer::Fill(const BufferRef& target, uint64_t pattern, uint32_t pattern_length) {
   if (pattern_length != 1 && pattern_length != 2 && pattern_length != 4 && pattern_length != 8) {
     return InvalidArgument("hal.command_buffer: fill pattern must be 1, 2, 4 or 8 bytes");
   }
+  BMRT_RETURN_IF_ERROR(Check(target));
   BMRT_ASSIGN_OR_RETURN(Command * command, Append(0, 0, 0));
   command->kind = CommandKind::kFill;
   command->pattern = pattern;
   command->pattern_length = pattern_length;
-  return Store(target, command->target);
+  Store(target, command->target);
+  return OkStatus();
 }
 
 Status CommandBuffer::Update(ByteSpan source, const BufferRef& target) {
+  BMRT_RETURN_IF_ERROR(Check(target));
   BMRT_ASSIGN_OR_RETURN(Command * command, Append(0, 0, source.size()));
   command->kind = CommandKind::kUpdate;
   if (!source.empty()) memcpy(command->payload, source.data(), source.size());
-  return Store(target, command->target);
+  Store(target, command->target);
+  return OkStatus();
 }
 
 Status CommandBuffer::Copy(const BufferRef& source, const BufferRef& target) {
+  BMRT_RETURN_IF_ERROR(Check(source));
+  BMRT_RETURN_IF_ERROR(Check(target));
   BMRT_ASSIGN_OR_RETURN(Command * command, Append(0, 0, 0));
   command->kind = CommandKind::kCopy;
-  BMRT_RETURN_IF_ERROR(Store(source, command->source));
-  return Store(target, command->target);
+  Store(source, command->source);
+  Store(target, command->target);
+  return OkStatus();
 }
 
 Status CommandBuffer::Dispatch(Executable& executable, uint32_t ordinal,
@@ -160,6 +170,13 @@ Status CommandBuffer::RecordDispatch(Executable& executable, uint32_t ordinal,
   if (constants.size() > abi::kMaxConstants || bindings.size() > kMaxBindings) {
     return InvalidArgument("hal.command_buffer: too many dispatch constants or bindings");
   }
+  BufferRef counts;
+  if (workgroups_buffer != nullptr) {
+    counts = *workgroups_buffer;
+    counts.length = 3 * sizeof(uint32_t);
+    BMRT_RETURN_IF_ERROR(Check(counts));
+  }
+  for (const BufferRef& binding : bindings) BMRT_RETURN_IF_ERROR(Check(binding));
   BMRT_ASSIGN_OR_RETURN(Command * command, Append(constants.size(), bindings.size(), 0));
   command->kind = CommandKind::kDispatch;
   command->executable = vm::Ref::Retain(&executable);
@@ -168,13 +185,9 @@ Status CommandBuffer::RecordDispatch(Executable& executable, uint32_t ordinal,
   for (size_t i = 0; i < constants.size(); ++i) command->constants[i] = constants[i];
   if (workgroups_buffer != nullptr) {
     command->indirect = true;
-    BufferRef counts = *workgroups_buffer;
-    counts.length = 3 * sizeof(uint32_t);
-    BMRT_RETURN_IF_ERROR(Store(counts, command->source));
+    Store(counts, command->source);
   }
-  for (size_t i = 0; i < bindings.size(); ++i) {
-    BMRT_RETURN_IF_ERROR(Store(bindings[i], command->bindings[i]));
-  }
+  for (size_t i = 0; i < bindings.size(); ++i) Store(bindings[i], command->bindings[i]);
   return OkStatus();
 }
 

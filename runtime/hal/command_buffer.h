@@ -72,7 +72,9 @@ class CommandBuffer : public vm::RefObject {
   static void Destroy(vm::RefObject* object);
 
   Result<Command*> Append(size_t constant_count, size_t binding_count, size_t payload_size);
-  Status Store(const BufferRef& ref, StoredRef& stored) const;
+  // Validates an operand before anything is recorded, so a rejected command leaves no trace.
+  Status Check(const BufferRef& ref) const;
+  void Store(const BufferRef& ref, StoredRef& stored) const;
   Status Resolve(const StoredRef& ref, Span<const BindingTableEntry> table,
                  MutableByteSpan* out) const;
   Status RunDispatch(const Command& command, Span<const BindingTableEntry> table, Arena& scratch,
