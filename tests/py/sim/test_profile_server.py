@@ -9,6 +9,7 @@ import pytest
 
 from bmrt.insn_profile import read_profile
 from bmrt.simulator import Simulator
+from sim_helpers import firmware, no_qemu_left_behind  # noqa: F401 (fixtures)
 
 client = pytest.importorskip("bmrt.client")
 

@@ -6,6 +6,7 @@ import subprocess
 
 from bmrt.simulator import EXIT_TRAP_BASE
 from bmrt.smoke import run_smoke
+from sim_helpers import firmware, no_qemu_left_behind  # noqa: F401 (fixtures)
 
 RESULT = re.compile(r"selftest: (scalar|vector) result=(-?\d+)/2 instructions=(\d+)")
 REFERENCE = re.compile(r"reference=(-?\d+)/2")

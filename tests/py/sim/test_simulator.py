@@ -13,7 +13,7 @@ import pytest
 import serial
 
 from bmrt.simulator import ExitInfo, Simulator, SimulatorTimeout, describe_exit
-from conftest import REPO, pid_alive
+from sim_helpers import REPO, firmware, no_qemu_left_behind, pid_alive  # noqa: F401
 
 PAYLOAD = bytes(range(256)) * 16
 

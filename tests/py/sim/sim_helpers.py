@@ -1,4 +1,9 @@
-"""Fixtures for the simulator tests: the firmware image and a no-QEMU-left-behind check."""
+"""Helpers and fixtures shared by the simulator tests.
+
+A plain module with a name unique across tests/py, imported by each test module: a conftest.py
+here would be imported as the module `conftest` and shadow other directories' conftest
+modules that tests import by that name.
+"""
 from __future__ import annotations
 
 import os
