@@ -99,11 +99,17 @@ def compile_flags(target: str | None) -> list[str]:
 def compile_mlir(source: Path, output: Path, target: str | None = None,
                  extra_args: Sequence[str] = (), input_type: str | None = None) -> Path:
     """Compiles MLIR (text or bytecode) to a .vmfb; `target` as in compile_flags()."""
-    args = [str(source), *compile_flags(target), *extra_args, "-o", str(output)]
+    # Written under a temporary name so that a failed or interrupted run leaves no output.
+    partial = output.with_name(output.name + ".partial")
+    args = [str(source), *compile_flags(target), *extra_args, "-o", str(partial)]
     if input_type:
         args.insert(1, f"--iree-input-type={input_type}")
     output.parent.mkdir(parents=True, exist_ok=True)
-    _run("iree-compile", args, f"{source} -> {output}")
+    try:
+        _run("iree-compile", args, f"{source} -> {output}")
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
     return output
 
 

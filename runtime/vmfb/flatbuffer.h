@@ -51,6 +51,8 @@ class FbTable {
   uint32_t position() const { return position_; }
   ByteSpan buffer() const { return buffer_; }
   bool Has(int field_id) const { return FieldPosition(field_id, 0) != 0; }
+  // Absolute position of a present field's inline bytes, 0 when absent.
+  uint32_t Position(int field_id) const { return FieldPosition(field_id, 0); }
 
   // Scalars: false when the field does not fit the table; `fallback` when absent.
   bool U8(int field_id, uint8_t fallback, uint8_t* out) const;

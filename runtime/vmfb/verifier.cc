@@ -126,7 +126,7 @@ Status FunctionVerifier::Pass() {
     }
     if (!in_block) {
       return Fail(pc_ == 0 ? "function does not start with a block marker"
-                           : "op 0x%02x after a terminator outside any block", byte);
+                           : "op 0x%x after a terminator outside any block", byte);
     }
     BMRT_RETURN_IF_ERROR(VerifyOp());
     if (op_->flags & kOpTerminator) in_block = false;
@@ -145,13 +145,13 @@ Status FunctionVerifier::VerifyOp() {
   if (opcode == kPrefixExtF32 || opcode == kPrefixExtF64) {
     set = opcode == kPrefixExtF32 ? OpSet::kExtF32 : OpSet::kExtF64;
     uint32_t feature = opcode == kPrefixExtF32 ? kFeatureExtF32 : kFeatureExtF64;
-    if (!(kSupportedFeatures & feature)) return Fail("extension prefix 0x%02x not supported", opcode);
+    if (!(kSupportedFeatures & feature)) return Fail("extension prefix 0x%x not supported", opcode);
     opcode = ReadU8();
     if (truncated_) return Truncated();
   }
   op_ = LookupOp(set, opcode);
   if (!op_ || (op_->flags & (kOpBlock | kOpPrefix))) {
-    return Fail("unknown opcode 0x%02x%s", opcode,
+    return Fail("unknown opcode 0x%x%s", opcode,
                 set == OpSet::kCore ? "" : (set == OpSet::kExtF32 ? " (ext f32)" : " (ext f64)"));
   }
   opcode_ = set == OpSet::kCore ? opcode : 0xFF;

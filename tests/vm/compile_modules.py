@@ -7,7 +7,7 @@ differential tests in tests/py/vm/conftest.py; `// FLAGS: ...` adds compiler fla
     // MODE: riscv32   tensor code with HAL and llvm-cpu codegen for the simulated core
     // MODE: x86_64    the same for the host CPU
 
-    python tests/vm/compile_modules.py --out build/vm-modules [--seed-corpus tests/corpus/vmfb]
+    python tests/vm/compile_modules.py --out build/vm-modules [--seed-corpus tests/corpus/vmfb] [x.mlir...]
 
 --seed-corpus also copies every module of at most --seed-max-bytes into the fuzz seed corpus
 (named after the source), which is how tests/corpus/vmfb/ is regenerated.
@@ -65,9 +65,10 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=REPO / "build" / "vm-modules")
     parser.add_argument("--seed-corpus", type=Path, help="also copy small modules here")
     parser.add_argument("--seed-max-bytes", type=int, default=8192)
+    parser.add_argument("sources", nargs="*", type=Path, help="modules to compile (default: all)")
     args = parser.parse_args()
     failures = 0
-    for source in sorted(MODULES.glob("*.mlir")):
+    for source in args.sources or sorted(MODULES.glob("*.mlir")):
         try:
             path = compile_one(source, args.out)
         except iree_tools.IreeToolError as error:
