@@ -97,13 +97,18 @@ def _free_tcp_port() -> int:
         return probe.getsockname()[1]
 
 
-def _tcp_listening(port: int) -> bool:
-    """True when some process listens on 127.0.0.1:`port` (from /proc/net/tcp)."""
+def _listening_socket_of(pid: int, port: int) -> bool:
+    """True when process `pid` itself listens on 127.0.0.1:`port` (from /proc)."""
     wanted = f"0100007F:{port:04X}"
+    try:
+        descriptors = {os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
+    except OSError:
+        return False
     with open("/proc/net/tcp") as table:
         for line in table.readlines()[1:]:
             fields = line.split()
-            if fields[1] == wanted and fields[3] == "0A":  # 0A: TCP_LISTEN
+            if (fields[1] == wanted and fields[3] == "0A"  # 0A: TCP_LISTEN
+                    and f"socket:[{fields[9]}]" in descriptors):
                 return True
     return False
 
@@ -167,7 +172,7 @@ class Simulator:
         self.log_path.write_bytes(b"")
         try:
             if self.uart_mode == "socket":
-                self._start_with_socket()
+                self._start_with_socket_retrying()
             elif self.uart_mode == "none":
                 self._spawn(self.command(["-monitor", "none", "-serial", "null"]))
             else:
@@ -198,6 +203,17 @@ class Simulator:
                 start_new_session=True, preexec_fn=_die_with_parent)
         _live.add(self)
 
+    def _start_with_socket_retrying(self, attempts: int = 3) -> None:
+        """The free port is picked before QEMU binds it; another process may take it first."""
+        for attempt in range(attempts):
+            try:
+                self._start_with_socket()
+                return
+            except SimulatorError:
+                if attempt + 1 == attempts or "Address already in use" not in self.qemu_output():
+                    raise
+                self._process, self._exit = None, None
+
     def _start_with_socket(self) -> None:
         self.uart_port = _free_tcp_port()
         self.uart_url = f"socket://127.0.0.1:{self.uart_port}"
@@ -206,7 +222,7 @@ class Simulator:
             "-chardev", f"socket,id=uart0,host=127.0.0.1,port={self.uart_port},server=on,wait=off,nodelay=on",
             "-serial", "chardev:uart0"]))
         deadline = time.monotonic() + self.start_timeout
-        while not _tcp_listening(self.uart_port):
+        while not _listening_socket_of(self._process.pid, self.uart_port):
             self._raise_if_exited("while opening its UART socket")
             if time.monotonic() > deadline:
                 raise SimulatorTimeout(f"QEMU did not open UART port {self.uart_port}")

@@ -117,3 +117,21 @@ def test_qemu_dies_with_its_launcher(firmware, signum):
     finally:
         launcher.kill()
         launcher.wait()
+
+
+def test_socket_port_taken_by_another_process_is_retried(firmware, monkeypatch):
+    import socket
+
+    import bmrt.simulator as simulator_module
+
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        taken = squatter.getsockname()[1]
+        offers = iter([taken])
+        free_port = simulator_module._free_tcp_port
+        monkeypatch.setattr(simulator_module, "_free_tcp_port", lambda: next(offers, None) or free_port())
+        with Simulator(firmware, uart="socket", boot_args="echo", uart_timeout=20) as sim:
+            assert sim.uart_port != taken
+            sim.uart.write(b"first")
+            assert sim.uart.read(5) == b"first"
