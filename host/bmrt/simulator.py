@@ -91,6 +91,11 @@ def _die_with_parent() -> None:
     _LIBC.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
 
 
+def _qemu_option_value(value: object) -> str:
+    """A value inside a QEMU key=value,... option: commas are written twice."""
+    return str(value).replace(",", ",,")
+
+
 def _free_tcp_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
@@ -188,7 +193,7 @@ class Simulator:
         args = [
             self.qemu, "-machine", "virt", "-cpu", cpu_option(self.vector, self.vlen),
             "-icount", "shift=0", "-bios", "none", "-m", f"{MEMORY_MIB}M", "-display", "none",
-            "-chardev", f"file,id=log0,path={self.log_path}",
+            "-chardev", f"file,id=log0,path={_qemu_option_value(self.log_path)}",
             "-semihosting-config", "enable=on,target=native,chardev=log0",
             *uart_args, "-kernel", str(self.firmware),
         ]
