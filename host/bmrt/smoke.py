@@ -40,7 +40,7 @@ def run_smoke(firmware: Path, *, vector: bool = True, fault: str | None = None,
               profile_path: Path | None = None) -> SmokeResult:
     """Boots the self-test; `fault` ("trap": illegal instruction, "stack-overflow": hits the
     stack guard) makes it end with that fault after its checks. With `profile_path`, the
-    instruction-profile plugin reports there (the vector kernel is the one marked window)."""
+    instruction-profile plugin reports there (each vector kernel is one marked window)."""
     if fault is not None and fault not in FAULTS:
         raise ValueError(f"unknown self-test fault {fault!r}; choose from {FAULTS}")
     boot_args = f"selftest {fault}" if fault else "selftest"
@@ -57,7 +57,8 @@ def print_profile(profile: InsnProfile) -> None:
     counts = {name: count for name, count in profile.window.items() if count}
     classes = ", ".join(f"{name} {count}" for name, count in counts.items()
                         if not name.startswith("mem_") and name != "insns")
-    print(f"    vector kernel profile: {counts.get('insns', 0)} instructions ({classes}); "
+    print(f"    vector kernels ({profile.windows} windows): {counts.get('insns', 0)} instructions "
+          f"({classes}); "
           f"{counts.get('mem_loads', 0)} loads / {counts.get('mem_load_bytes', 0)} B, "
           f"{counts.get('mem_stores', 0)} stores")
 
@@ -72,7 +73,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="keep the firmware logs here (smoke-<cpu>.log)")
     parser.add_argument("--timeout", type=float, default=30.0)
     parser.add_argument("--profile", action="store_true",
-                        help="count the vector kernel's instructions by class with the QEMU "
+                        help="count the vector kernels' instructions by class with the QEMU "
                              "plugin (built by `make host`)")
 
 

@@ -12,6 +12,9 @@ namespace {
 constexpr size_t kLength = 1024;
 float input_a[kLength];
 float input_b[kLength];
+float saxpy_scalar[kLength];
+float saxpy_vector[kLength];
+constexpr float kAlpha = 2.0f;
 
 // Small multiples of 0.5: every partial sum is exact in float, in any order, so the scalar
 // and vector results must equal the integer reference exactly.
@@ -48,6 +51,47 @@ float DotScalar(const float* a, const float* b, size_t n) {
   return sum;
 }
 
+void SaxpyScalar(float alpha, const float* x, const float* y, float* out, size_t n) {
+#pragma clang loop vectorize(disable) interleave(disable)
+  for (size_t i = 0; i < n; ++i) out[i] = alpha * x[i] + y[i];
+}
+
+namespace {
+
+// Every saxpy output is exact (small multiples of 0.5), so it must equal the formula evaluated
+// in integers, element by element.
+bool SaxpyMatchesReference(const float* out) {
+  for (size_t i = 0; i < kLength; ++i) {
+    int64_t halves = 2 * int64_t(kAlpha) * (int(i % 7) - 2) + int(i % 5);
+    if (Halves(out[i]) != halves || float(halves) * 0.5f != out[i]) return false;
+  }
+  return true;
+}
+
+bool RunSaxpy() {
+  uint64_t start = InstructionCount();
+  SaxpyScalar(kAlpha, input_a, input_b, saxpy_scalar, kLength);
+  uint64_t scalar_instructions = InstructionCount() - start;
+  bool ok = SaxpyMatchesReference(saxpy_scalar);
+  if (!HasVectorUnit()) {
+    Log("selftest: saxpy scalar instructions=%llu matches=%d",
+        (unsigned long long)scalar_instructions, int(ok));
+    return ok;
+  }
+  start = InstructionCount();
+  ProfileWindowBegin();
+  SaxpyVector(kAlpha, input_a, input_b, saxpy_vector, kLength);
+  ProfileWindowEnd();
+  uint64_t vector_instructions = InstructionCount() - start;
+  bool vector_ok = SaxpyMatchesReference(saxpy_vector);
+  Log("selftest: saxpy scalar instructions=%llu matches=%d, vector instructions=%llu matches=%d",
+      (unsigned long long)scalar_instructions, int(ok), (unsigned long long)vector_instructions,
+      int(vector_ok));
+  return ok && vector_ok;
+}
+
+}  // namespace
+
 int RunSelfTest(SelfTestFault fault) {
   int64_t reference = FillInputsAndReferenceTimesTwo();
   Log("selftest: dot product, n=%u, reference=%lld/2", unsigned(kLength), (long long)reference);
@@ -71,6 +115,8 @@ int RunSelfTest(SelfTestFault fault) {
   } else {
     Log("selftest: vector kernel skipped (no vector unit)");
   }
+
+  ok = RunSaxpy() && ok;
 
   if (fault == SelfTestFault::kIllegalInstruction) {
     Log("selftest: forcing an illegal instruction");

@@ -1,4 +1,4 @@
-// The firmware's self-test (boot word "selftest"): a vector kernel and its scalar twin must
+// The firmware's self-test (boot word "selftest"): vector kernels and their scalar twins must
 // agree with an exact reference; their instruction counts go to the log.
 #pragma once
 

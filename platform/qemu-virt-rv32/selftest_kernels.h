@@ -8,5 +8,8 @@ namespace bmrt::platform {
 
 float DotScalar(const float* a, const float* b, size_t n);
 float DotVector(const float* a, const float* b, size_t n);
+// out[i] = alpha * x[i] + y[i]
+void SaxpyScalar(float alpha, const float* x, const float* y, float* out, size_t n);
+void SaxpyVector(float alpha, const float* x, const float* y, float* out, size_t n);
 
 }  // namespace bmrt::platform
