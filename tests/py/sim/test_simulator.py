@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import serial
 
-from bmrt.simulator import ExitInfo, Simulator, SimulatorTimeout, describe_exit
+from bmrt.simulator import ExitInfo, Simulator, SimulatorError, SimulatorTimeout, describe_exit
 from sim_helpers import REPO, firmware, no_qemu_left_behind, pid_alive  # noqa: F401
 
 PAYLOAD = bytes(range(256)) * 16
@@ -135,3 +135,11 @@ def test_socket_port_taken_by_another_process_is_retried(firmware, monkeypatch):
             assert sim.uart_port != taken
             sim.uart.write(b"first")
             assert sim.uart.read(5) == b"first"
+
+
+def test_pty_path_never_replaces_a_regular_file(firmware, tmp_path):
+    occupied = tmp_path / "uart"
+    occupied.write_text("keep me")
+    with pytest.raises(SimulatorError, match="not a symlink"):
+        Simulator(firmware, uart="pty", pty_path=occupied).start()
+    assert occupied.read_text() == "keep me"
