@@ -8,7 +8,8 @@ Batch dimension: the converter keeps TFLite's dynamic batch (`?x128x3x1`). With 
 magic-wand model does not compile at all (a dynamic-size stack allocation in a requantize
 dispatch) and the float module is larger: for rv32-vector 42,449 vs 30,359 bytes and 253 vs 39
 VM bytecode ops in @main (plus 62 in the once-per-device executable lookup; measured with
-`python -m bmrt compile --vm-ops [--dynamic-batch]`). So by default the leading `?` of every tensor type is fixed to 1: the TOSA
+`python -m bmrt compile --vm-ops [--dynamic-batch]`). The dynamic-batch float kernels also
+trip QEMU 7.2's `vfcvt.rtz` translation abort (runtime/hal/README.md); the static ones do not. So by default the leading `?` of every tensor type is fixed to 1: the TOSA
 bytecode is printed as text by `iree-opt` (which speaks the compiler's MLIR version), the
 types are rewritten, and the result must contain no dynamic dimension left, else the rewrite is
 refused and the dynamic module is built. `--dynamic-batch` keeps the converter's output.
