@@ -205,6 +205,142 @@ TEST_F(ElfModuleTest, RejectsUnsupportedRelocationType) {
   EXPECT_NE(std::string(status.message()).find("type 18"), std::string::npos) << status.message();
 }
 
+// Offset in the file of the first RELA entry and the value of dynamic symbol 1 (the query
+// function), for rewriting relocations into other types.
+template <typename Ehdr, typename Phdr, typename Dyn, typename Rela, typename Sym>
+void FindRelaAndSymbol(const std::vector<uint8_t>& file, size_t* rela_offset,
+                       size_t* symbol_offset, uint64_t* symbol_value) {
+  uint64_t min_vaddr = 0;
+  auto relocations = ReadRelocations<Ehdr, Phdr, Dyn, Rela>(file, &min_vaddr);
+  Rela first = relocations.at(0);
+  *rela_offset = 0;
+  for (size_t offset = 0; offset + sizeof(first) <= file.size(); offset += 4) {
+    if (memcmp(file.data() + offset, &first, sizeof(first)) == 0) {
+      *rela_offset = offset;
+      break;
+    }
+  }
+  Ehdr header;
+  memcpy(&header, file.data(), sizeof(header));
+  for (int i = 0; i < header.e_phnum; ++i) {
+    Phdr segment;
+    memcpy(&segment, file.data() + header.e_phoff + i * sizeof(Phdr), sizeof(segment));
+    if (segment.p_type != PT_DYNAMIC) continue;
+    for (size_t j = 0; j < segment.p_filesz / sizeof(Dyn); ++j) {
+      Dyn entry;
+      memcpy(&entry, file.data() + segment.p_offset + j * sizeof(Dyn), sizeof(entry));
+      if (entry.d_tag == DT_SYMTAB) *symbol_offset = size_t(entry.d_un.d_ptr) + sizeof(Sym);
+    }
+  }
+  Sym symbol;
+  memcpy(&symbol, file.data() + *symbol_offset, sizeof(symbol));
+  *symbol_value = symbol.st_value;
+}
+
+// Rewrites the first relocation of the x86_64 sample to `type` against symbol 1 and returns
+// the 64-bit or 32-bit value stored at its target after loading.
+struct X86Rewrite {
+  Status status;
+  uint64_t stored = 0;
+  uint64_t bias = 0, symbol = 0, target = 0;
+  int64_t addend = 0;
+};
+
+TEST_F(ElfModuleTest, AppliesEveryX86RelocationFormula) {
+  size_t rela = 0, symbol_offset = 0;
+  uint64_t symbol_value = 0;
+  FindRelaAndSymbol<Elf64_Ehdr, Elf64_Phdr, Elf64_Dyn, Elf64_Rela, Elf64_Sym>(
+      x86_, &rela, &symbol_offset, &symbol_value);
+  ASSERT_NE(rela, 0u);
+  ASSERT_NE(symbol_value, 0u);
+  auto load = [&](uint32_t type, size_t width) {
+    std::vector<uint8_t> file = x86_;
+    Elf64_Rela entry;
+    memcpy(&entry, &file[rela], sizeof(entry));
+    entry.r_info = ELF64_R_INFO(1, type);
+    memcpy(&file[rela], &entry, sizeof(entry));
+    X86Rewrite result;
+    ElfModule module;
+    result.status = Load(module, file, kMachineX86_64);
+    if (result.status.ok()) {
+      result.bias = reinterpret_cast<uintptr_t>(module.image());  // min vaddr is 0
+      memcpy(&result.stored, module.image() + entry.r_offset, width);
+    }
+    result.symbol = result.bias + symbol_value;
+    result.target = result.bias + entry.r_offset;
+    result.addend = entry.r_addend;
+    return result;
+  };
+  X86Rewrite r = load(R_X86_64_64, 8);
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_EQ(r.stored, r.symbol + r.addend);
+  r = load(R_X86_64_GLOB_DAT, 8);
+  ASSERT_TRUE(r.status.ok());
+  EXPECT_EQ(r.stored, r.symbol);
+  r = load(R_X86_64_JUMP_SLOT, 8);
+  ASSERT_TRUE(r.status.ok());
+  EXPECT_EQ(r.stored, r.symbol);
+  r = load(R_X86_64_PC32, 4);
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_EQ(uint32_t(r.stored), uint32_t(r.symbol + r.addend - r.target));
+  r = load(R_X86_64_NONE, 8);
+  ASSERT_TRUE(r.status.ok());
+  // Absolute 32-bit forms only fit when the image lies in the low 4 GiB.
+  r = load(R_X86_64_32, 4);
+  if (r.status.ok()) {
+    EXPECT_EQ(uint32_t(r.stored), uint32_t(r.symbol + r.addend));
+  } else {
+    EXPECT_NE(std::string(r.status.message()).find("does not fit 32 bits"), std::string::npos);
+  }
+}
+
+TEST_F(ElfModuleTest, RejectsRelocationAgainstUndefinedSymbol) {
+  size_t rela = 0, symbol_offset = 0;
+  uint64_t symbol_value = 0;
+  FindRelaAndSymbol<Elf64_Ehdr, Elf64_Phdr, Elf64_Dyn, Elf64_Rela, Elf64_Sym>(
+      x86_, &rela, &symbol_offset, &symbol_value);
+  std::vector<uint8_t> file = x86_;
+  Elf64_Rela entry;
+  memcpy(&entry, &file[rela], sizeof(entry));
+  entry.r_info = ELF64_R_INFO(1, R_X86_64_GLOB_DAT);
+  memcpy(&file[rela], &entry, sizeof(entry));
+  Elf64_Sym symbol;
+  memcpy(&symbol, &file[symbol_offset], sizeof(symbol));
+  symbol.st_shndx = SHN_UNDEF;
+  memcpy(&file[symbol_offset], &symbol, sizeof(symbol));
+  ElfModule module;
+  Status status = Load(module, file, kMachineX86_64);
+  EXPECT_NE(std::string(status.message()).find("undefined symbol"), std::string::npos)
+      << status.message();
+  entry.r_info = ELF64_R_INFO(99, R_X86_64_GLOB_DAT);
+  memcpy(&file[rela], &entry, sizeof(entry));
+  status = Load(module, file, kMachineX86_64);
+  EXPECT_NE(std::string(status.message()).find("names symbol 99"), std::string::npos)
+      << status.message();
+}
+
+TEST_F(ElfModuleTest, AppliesEveryRiscv32RelocationFormula) {
+  size_t rela = 0, symbol_offset = 0;
+  uint64_t symbol_value = 0;
+  FindRelaAndSymbol<Elf32_Ehdr, Elf32_Phdr, Elf32_Dyn, Elf32_Rela, Elf32_Sym>(
+      rv32_, &rela, &symbol_offset, &symbol_value);
+  ASSERT_NE(rela, 0u);
+  ASSERT_NE(symbol_value, 0u);
+  for (uint32_t type : {1u /* R_RISCV_32 */, 5u /* R_RISCV_JUMP_SLOT */}) {
+    std::vector<uint8_t> file = rv32_;
+    Elf32_Rela entry;
+    memcpy(&entry, &file[rela], sizeof(entry));
+    entry.r_info = ELF32_R_INFO(1, type);
+    memcpy(&file[rela], &entry, sizeof(entry));
+    ElfModule module;
+    ASSERT_TRUE(Load(module, file, kMachineRiscv).ok()) << error_.text;
+    uint32_t stored;
+    memcpy(&stored, module.image() + entry.r_offset, 4);
+    uint32_t symbol = uint32_t(reinterpret_cast<uintptr_t>(module.image()) + symbol_value);
+    EXPECT_EQ(stored, type == 1 ? uint32_t(symbol + entry.r_addend) : symbol) << "type " << type;
+  }
+}
+
 TEST_F(ElfModuleTest, RejectsRelWithoutAddends) {
   std::vector<uint8_t> bad = x86_;
   Elf64_Ehdr header;
