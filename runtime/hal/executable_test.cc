@@ -181,6 +181,34 @@ TEST_F(ExecutableTest, ReplaysRecordedDynamicDispatchWithBindingTable) {
     memcpy(out.data(), output->data() + 64, n * 4);
     ExpectNear(out, expected);
   }
+  // The same dispatch with its workgroup counts read from a buffer when it runs.
+  Result<CommandBuffer*> indirect_recorded = CommandBuffer::Create(arena_, 0, 3, 3);
+  ASSERT_TRUE(indirect_recorded.ok());
+  CommandBuffer* indirect = indirect_recorded.value();
+  Buffer* counts = allocator.Allocate(0, 0, 12).value();
+  BufferRef counts_ref{counts, 0, 0, 12};
+  ASSERT_TRUE(indirect
+                  ->DispatchIndirect(*executable,
+                                     FindExport(*executable, "scale_dynamic_dispatch_0"),
+                                     counts_ref, constants, bindings)
+                  .ok());
+  ASSERT_TRUE(indirect->Finalize().ok());
+  memset(output->data(), 0, n * 4 + 64);
+  const uint32_t one_workgroup[3] = {1, 1, 1};
+  memcpy(counts->data(), one_workgroup, 12);
+  ASSERT_TRUE(device->QueueExecute(*indirect, table, error_).ok());
+  std::vector<float> partial(n);
+  memcpy(partial.data(), output->data() + 64, n * 4);
+  // One workgroup covers the first 4096 elements only.
+  EXPECT_NEAR(partial[4095], expected[4095], 1e-5f * (1.0f + std::fabs(expected[4095])));
+  EXPECT_EQ(partial[4096], 0.0f);
+  memcpy(counts->data(), workgroups, 12);
+  ASSERT_TRUE(device->QueueExecute(*indirect, table, error_).ok());
+  memcpy(partial.data(), output->data() + 64, n * 4);
+  ExpectNear(partial, expected);
+  indirect->Release();
+  counts->Release();
+
   // A missing slot is an error at execute time, not a crash.
   EXPECT_EQ(device->QueueExecute(*command_buffer, Span<const BindingTableEntry>(table, 2), error_)
                 .code(),
