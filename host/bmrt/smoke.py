@@ -35,7 +35,7 @@ class SmokeResult:
 FAULTS = ("trap", "stack-overflow")  # boot words the self-test understands
 
 
-def run_smoke(firmware: Path, *, vector: bool = True, fault: str | None = None,
+def run_smoke(firmware: Path, *, vector: bool = True, vlen: int = 512, fault: str | None = None,
               log_path: Path | None = None, timeout: float = 30.0,
               profile_path: Path | None = None) -> SmokeResult:
     """Boots the self-test; `fault` ("trap": illegal instruction, "stack-overflow": hits the
@@ -44,7 +44,7 @@ def run_smoke(firmware: Path, *, vector: bool = True, fault: str | None = None,
     if fault is not None and fault not in FAULTS:
         raise ValueError(f"unknown self-test fault {fault!r}; choose from {FAULTS}")
     boot_args = f"selftest {fault}" if fault else "selftest"
-    with Simulator(firmware, vector=vector, boot_args=boot_args, log_path=log_path,
+    with Simulator(firmware, vector=vector, vlen=vlen, boot_args=boot_args, log_path=log_path,
                    uart="none", profile_path=profile_path) as sim:
         info = sim.wait(timeout)
         return SmokeResult("vector" if vector else "scalar", info, sim.log_text())
@@ -67,6 +67,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--firmware", type=Path, default=Path(DEFAULT_FIRMWARE))
     parser.add_argument("--cpu", choices=("vector", "scalar", "both"), default="both",
                         help="QEMU CPU: rv32 with V (VLEN 512), without, or both in turn")
+    parser.add_argument("--vlen", type=int, default=512, help="VLEN of the vector CPU (bits)")
     parser.add_argument("--fault", choices=FAULTS, default=None,
                         help="end the self-test with this fault (the run must then fail)")
     parser.add_argument("--log-dir", type=Path, default=None,
@@ -86,8 +87,9 @@ def run(args: argparse.Namespace) -> int:
             profile_path = None
             if args.profile:
                 profile_path = (args.log_dir or Path(scratch)) / f"smoke-{cpu}-profile.txt"
-            result = run_smoke(args.firmware, vector=cpu == "vector", fault=args.fault,
-                               log_path=log_path, timeout=args.timeout, profile_path=profile_path)
+            result = run_smoke(args.firmware, vector=cpu == "vector", vlen=args.vlen,
+                               fault=args.fault, log_path=log_path, timeout=args.timeout,
+                               profile_path=profile_path)
             report(cpu, result)
             if profile_path is not None:
                 print_profile(read_profile(profile_path))

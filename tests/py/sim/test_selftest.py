@@ -29,6 +29,16 @@ def test_vector_cpu_selftest_passes_with_fewer_vector_instructions(firmware, tmp
     assert (tmp_path / "fw.log").read_text() == result.log
 
 
+def test_vector_kernel_adapts_to_vlen(firmware):
+    counts = {}
+    for vlen in (128, 512):
+        result = run_smoke(firmware, vector=True, vlen=vlen)
+        assert result.exit.ok, result.exit.reason
+        assert f"VLEN={vlen}" in result.log
+        counts[vlen] = results(result.log)["vector"][1]
+    assert counts[128] > counts[512]  # four times the strips at a quarter of the length
+
+
 def test_scalar_cpu_reports_no_vector_unit_and_passes(firmware):
     result = run_smoke(firmware, vector=False)
     assert result.exit.code == 0, result.exit.reason
