@@ -14,7 +14,9 @@ Status ParseArchive(ByteSpan bytes, Archive* out) {
     if (bytes.size() < kZipLocalHeaderSize) return DataLoss("truncated ZIP local header");
     start = kZipLocalHeaderSize + LoadLe16(&bytes[26]) + LoadLe16(&bytes[28]);
   }
-  if (!RangeFits(start, 4, bytes.size())) return DataLoss("archive ends before the FlatBuffer size");
+  if (!RangeFits(start, 4, bytes.size())) {
+    return DataLoss("archive ends before the FlatBuffer size");
+  }
   uint32_t size = LoadLe32(&bytes[start]);
   size_t flatbuffer_start = start + 4;
   if (size < kMinFlatBufferSize) return DataLoss("FlatBuffer too small");

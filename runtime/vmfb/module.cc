@@ -316,7 +316,8 @@ Status ModuleBuilder::ReadFunctions() {
     function.ref_register_count = LoadLe16(d + 18);
     function.name = StringView();
     const char* problem = nullptr;
-    if (offset < 0 || length <= 0 || !RangeFits(uint32_t(offset), uint32_t(length), bytecode.size())) {
+    if (offset < 0 || length <= 0 ||
+        !RangeFits(uint32_t(offset), uint32_t(length), bytecode.size())) {
       problem = "bytecode range outside bytecode_data";
     } else if (reserved != 0) {
       problem = "reserved descriptor field is not zero";
@@ -391,10 +392,15 @@ Status ModuleBuilder::Allocate(Arena& arena) {
   size_t total = 0;
   for (size_t i = 0; i < 7; ++i) {
     offsets[i] = total;
-    if (!CheckedAdd(total, AlignUp(sizes[i], 8), &total)) return ResourceExhausted("module too large");
+    if (!CheckedAdd(total, AlignUp(sizes[i], 8), &total)) {
+      return ResourceExhausted("module too large");
+    }
   }
   uint8_t* block = static_cast<uint8_t*>(arena.Allocate(total));
-  if (!block) return ResourceExhausted(message_.Set("no arena memory for the module tables (%zu bytes)", total));
+  if (!block) {
+    return ResourceExhausted(
+        message_.Set("no arena memory for the module tables (%zu bytes)", total));
+  }
   module_ = new (block) Module();
   type_array_ = ConstructArray<TypeInfo>(block + offsets[1], types_.size());
   dependency_array_ = ConstructArray<Dependency>(block + offsets[2], dependencies_.size());

@@ -166,7 +166,9 @@ Status FunctionVerifier::VerifyOp() {
 }
 
 Status FunctionVerifier::CheckI32Register(uint16_t reg, bool wide) {
-  if (reg & kRefBit) return Fail("expected an i32-bank register, got ref register %u", reg & kRefOrdinalMask);
+  if (reg & kRefBit) {
+    return Fail("expected an i32-bank register, got ref register %u", reg & kRefOrdinalMask);
+  }
   uint32_t count = function_.i32_register_count;
   if (wide && (reg & 1)) return Fail("64-bit value in odd register r%u", reg);
   if (reg >= count || (wide && uint32_t(reg) + 1 >= count)) {
@@ -177,7 +179,9 @@ Status FunctionVerifier::CheckI32Register(uint16_t reg, bool wide) {
 
 Status FunctionVerifier::CheckRefRegister(uint16_t reg, bool move_allowed) {
   if (!(reg & kRefBit)) return Fail("expected a ref register, got i32 register r%u", reg);
-  if ((reg & kMoveBit) && !move_allowed) return Fail("move bit not allowed on ref register %u", reg & kRefOrdinalMask);
+  if ((reg & kMoveBit) && !move_allowed) {
+    return Fail("move bit not allowed on ref register %u", reg & kRefOrdinalMask);
+  }
   uint32_t ordinal = reg & kRefOrdinalMask;
   if (ordinal >= function_.ref_register_count) {
     return Fail("ref register %u out of range (%u ref registers)", ordinal,
@@ -234,8 +238,8 @@ Status FunctionVerifier::VerifyTypedList(CallCursor& cursor, const char* what) {
     if (truncated_) break;
     char type = 0;
     if (!cursor.Next(&type)) {
-      return Fail("%s: %u registers listed, %s expects fewer (%s)", what, count,
-                  cursor.error() ? "segment sizes" : "the signature", cursor.error() ? cursor.error() : "too many values");
+      if (cursor.error()) return Fail("%s: %s", what, cursor.error());
+      return Fail("%s: %u registers listed, the signature expects fewer", what, count);
     }
     BMRT_RETURN_IF_ERROR(CheckTypedRegister(reg, type));
   }
@@ -306,7 +310,9 @@ Status FunctionVerifier::VerifyCallee(uint32_t callee) {
     }
     callee_cconv_ = &module_.imports()[import].cconv;
   } else {
-    if (opcode_ == kOpImportResolved) return Fail("import.resolved on internal function %u", callee);
+    if (opcode_ == kOpImportResolved) {
+      return Fail("import.resolved on internal function %u", callee);
+    }
     if (callee >= module_.functions().size()) {
       return Fail("function ordinal %u out of range (%zu functions)", callee,
                   module_.functions().size());
@@ -349,7 +355,8 @@ Status FunctionVerifier::VerifyOperand(OperandKind kind) {
     case OperandKind::kGlobalRef: {
       uint32_t ordinal = ReadU32();
       if (!truncated_ && ordinal >= module_.global_ref_count()) {
-        return Fail("ref global %u out of range (%u ref globals)", ordinal, module_.global_ref_count());
+        return Fail("ref global %u out of range (%u ref globals)", ordinal,
+                    module_.global_ref_count());
       }
       return OkStatus();
     }
@@ -416,7 +423,9 @@ Status VerifyFunction(const Module& module, uint32_t function_ordinal, Arena& sc
   }
   size_t bits = module.functions()[function_ordinal].bytecode.size() / 8 + 1;
   uint8_t* marker_bits = static_cast<uint8_t*>(scratch.Allocate(bits));
-  if (!marker_bits) return ResourceExhausted(message.Set("no arena memory to verify function %u", function_ordinal));
+  if (!marker_bits) {
+    return ResourceExhausted(message.Set("no arena memory to verify function %u", function_ordinal));
+  }
   memset(marker_bits, 0, bits);
   Status status = FunctionVerifier(module, function_ordinal, marker_bits, message).Run();
   scratch.Free(marker_bits);
