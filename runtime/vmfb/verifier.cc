@@ -34,6 +34,7 @@ class FunctionVerifier {
         message_(message) {}
 
   Status Run() {
+    BMRT_RETURN_IF_ERROR(VerifySignatureFits());
     BMRT_RETURN_IF_ERROR(Pass());
     checking_targets_ = true;
     return Pass();
@@ -41,6 +42,7 @@ class FunctionVerifier {
 
  private:
   Status Fail(const char* format, ...) __attribute__((format(printf, 2, 3)));
+  Status VerifySignatureFits();
   Status Pass();
   Status VerifyOp();
   Status VerifyOperand(OperandKind kind);
@@ -108,6 +110,32 @@ Status FunctionVerifier::Fail(const char* format, ...) {
   return DataLoss(message_.text);
 }
 
+// Arguments are placed in registers 0.. on entry and results are gathered from the callee's
+// registers, so both must fit the declared register counts.
+Status FunctionVerifier::VerifySignatureFits() {
+  const StringView parts[] = {function_.cconv.arguments, function_.cconv.results};
+  for (StringView part : parts) {
+    uint32_t i32_slots = 0, refs = 0;
+    for (size_t i = 0; i < part.size(); ++i) {
+      char type = part[i];
+      if (type == 'C' || type == 'D') return Fail("internal functions cannot take variadic arguments");
+      if (type == 'r') {
+        ++refs;
+      } else if (type == 'I' || type == 'F') {
+        i32_slots = (i32_slots + 1) / 2 * 2 + 2;
+      } else {
+        ++i32_slots;
+      }
+    }
+    if (i32_slots > function_.i32_register_count || refs > function_.ref_register_count) {
+      return Fail("signature '%.*s' needs %u i32 and %u ref registers, function has %u and %u",
+                  int(function_.cconv.text.size()), function_.cconv.text.data(), i32_slots, refs,
+                  function_.i32_register_count, function_.ref_register_count);
+    }
+  }
+  return OkStatus();
+}
+
 Status FunctionVerifier::Pass() {
   pc_ = 0;
   truncated_ = false;
@@ -146,6 +174,10 @@ Status FunctionVerifier::VerifyOp() {
     set = opcode == kPrefixExtF32 ? OpSet::kExtF32 : OpSet::kExtF64;
     uint32_t feature = opcode == kPrefixExtF32 ? kFeatureExtF32 : kFeatureExtF64;
     if (!(kSupportedFeatures & feature)) return Fail("extension prefix 0x%x not supported", opcode);
+    if (!(function_.requirements & feature)) {
+      return Fail("%s op in a function that does not declare the feature",
+                  feature == kFeatureExtF32 ? "f32" : "f64");
+    }
     opcode = ReadU8();
     if (truncated_) return Truncated();
   }

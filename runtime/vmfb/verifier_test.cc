@@ -43,6 +43,27 @@ TEST(Verifier, AcceptsMinimalFunction) {
   EXPECT_EQ(Check(OneFunction("0i_i", ReturnI32(0), 1)), "");
 }
 
+TEST(Verifier, SignatureMustFitTheRegisters) {
+  // i32, then an i64 aligned to r2..r3: four slots.
+  EXPECT_EQ(Check(OneFunction("0iI_i", ReturnI32(0), 4)), "");
+  EXPECT_EQ(Check(OneFunction("0iI_i", ReturnI32(0), 3)),
+            "function 0 (main) pc 0x0: signature '0iI_i' needs 4 i32 and 0 ref registers, "
+            "function has 3 and 0");
+  EXPECT_NE(Check(OneFunction("0rr_i", ReturnI32(0), 1, 1)).find("needs 0 i32 and 2 ref"),
+            std::string::npos);
+  EXPECT_NE(Check(OneFunction("0CiD_i", ReturnI32(0), 4)).find("cannot take variadic"),
+            std::string::npos);
+}
+
+TEST(Verifier, ExtensionOpsNeedTheDeclaredFeature) {
+  // const.f32.zero -> r0; return r0.
+  ModuleSpec spec = OneFunction("0v_f", {0x79, 0xE0, 0x04, 0x00, 0x00, 0x5A, 0x01, 0x00, 0x00, 0x00}, 1);
+  EXPECT_NE(Check(spec).find("f32 op in a function that does not declare the feature"),
+            std::string::npos);
+  spec.functions[0].requirements = 1;
+  EXPECT_EQ(Check(spec), "");
+}
+
 TEST(Verifier, RegisterOutOfRange) {
   EXPECT_EQ(Check(OneFunction("0i_i", ReturnI32(70), 64)),
             "function 0 (main) pc 0x1: register r70 out of range (64 i32 registers)");
@@ -56,8 +77,9 @@ TEST(Verifier, RefRegisterWhereI32Expected) {
 TEST(Verifier, I64AtOddRegisterOrPastTheEnd) {
   EXPECT_EQ(Check(OneFunction("0I_I", ReturnI32(0), 2)), "");
   EXPECT_NE(Check(OneFunction("0I_I", ReturnI32(1), 4)).find("odd register r1"), std::string::npos);
-  EXPECT_NE(Check(OneFunction("0I_I", ReturnI32(0), 1)).find("out of range (1 i32 registers)"),
-            std::string::npos);
+  // const.i64.zero into r0..r1 with a single i32 register.
+  EXPECT_EQ(Check(OneFunction("0v_v", {0x79, 0x0E, 0x00, 0x00, 0x5A, 0x00, 0x00, 0x00}, 1)),
+            "function 0 (main) pc 0x1: register r1 out of range (1 i32 registers)");
 }
 
 TEST(Verifier, ReturnCountMustMatchSignature) {
@@ -104,8 +126,9 @@ TEST(Verifier, BlockStructure) {
 TEST(Verifier, UnknownAndTruncatedOps) {
   EXPECT_NE(Check(OneFunction("0v_v", {0x79, 0xAA, 0x5A, 0x00, 0x00})).find("unknown opcode 0xaa"),
             std::string::npos);
-  EXPECT_NE(Check(OneFunction("0v_v", {0x79, 0xE0, 0x7F, 0x5A, 0x00, 0x00})).find("(ext f32)"),
-            std::string::npos);
+  ModuleSpec ext = OneFunction("0v_v", {0x79, 0xE0, 0x7F, 0x5A, 0x00, 0x00});
+  ext.functions[0].requirements = 1;  // EXT_F32
+  EXPECT_NE(Check(ext).find("unknown opcode 0x7f (ext f32)"), std::string::npos);
   // const.i32 needs 4 + 2 bytes after the opcode.
   EXPECT_NE(Check(OneFunction("0v_v", {0x79, 0x0D, 0x01, 0x02})).find("past the end"),
             std::string::npos);
