@@ -32,9 +32,18 @@ Result<Buffer*> Allocator::Allocate(uint32_t memory_types, uint32_t usage, uint6
 
 Result<Buffer*> Allocator::Import(uint32_t memory_types, uint32_t usage, ByteSpan memory,
                                   vm::Ref owner) {
-  return Buffer::Wrap(*arena_, const_cast<uint8_t*>(memory.data()), memory.size(),
-                      memory_types | memory_type::kAll,
-                      usage, Move(owner));
+  if (reinterpret_cast<uintptr_t>(memory.data()) % kImportAlignment != 0) {
+    ++stats_.imports_refused;
+    return InvalidArgument("hal.allocator.import: memory not 16-byte aligned");
+  }
+  Result<Buffer*> buffer = Buffer::Wrap(*arena_, const_cast<uint8_t*>(memory.data()),
+                                        memory.size(), memory_types | memory_type::kAll, usage,
+                                        Move(owner));
+  if (buffer.ok()) {
+    ++stats_.imports;
+    stats_.bytes_imported += memory.size();
+  }
+  return buffer;
 }
 
 }  // namespace bmrt::hal

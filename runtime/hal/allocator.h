@@ -11,6 +11,12 @@
 
 namespace bmrt::hal {
 
+struct AllocatorStats {
+  uint32_t imports = 0;          // host memory aliased without a copy
+  uint32_t imports_refused = 0;  // misaligned memory the module had to copy instead
+  uint64_t bytes_imported = 0;
+};
+
 class Allocator : public vm::RefObject {
  public:
   static constexpr vm::RefType kRefType = vm::RefType::kHalAllocator;
@@ -19,8 +25,14 @@ class Allocator : public vm::RefObject {
 
   Arena& arena() const { return *arena_; }
   Result<Buffer*> Allocate(uint32_t memory_types, uint32_t usage, uint64_t length);
-  // Aliases `memory` (zero-copy); `owner` keeps it alive while the buffer lives.
+  // Alignment imported memory must have: kernels use vector loads on their bindings.
+  static constexpr size_t kImportAlignment = 16;
+
+  // Aliases `memory` (zero-copy); `owner` keeps it alive while the buffer lives. Memory that
+  // is not kImportAlignment-aligned is refused (modules then fall back to a copy).
   Result<Buffer*> Import(uint32_t memory_types, uint32_t usage, ByteSpan memory, vm::Ref owner);
+
+  const AllocatorStats& stats() const { return stats_; }
 
  private:
   Allocator(Arena& arena) : RefObject(kRefType, &Destroy), arena_(&arena) {}
@@ -28,6 +40,7 @@ class Allocator : public vm::RefObject {
   static void Destroy(vm::RefObject* object);
 
   Arena* arena_;
+  AllocatorStats stats_;
 };
 
 }  // namespace bmrt::hal

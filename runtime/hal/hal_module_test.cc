@@ -120,13 +120,20 @@ TEST_F(HalModuleTest, ImportAliasesMemoryAndTryFailsSoftly) {
   vm::Ref allocator_ref = allocator.TakeRef(0);
 
   vm::ArgPack args;
-  args.R(allocator_ref).I32(1).I64(-1).I32(48).I32(0x80C03).R(constants).I64(4).I64(8);
+  args.R(allocator_ref).I32(1).I64(-1).I32(48).I32(0x80C03).R(constants).I64(0).I64(8);
   vm::ResultWriter imported;
   ASSERT_TRUE(Call("allocator.import", args, imported).ok());
   vm::Ref buffer = imported.TakeRef(0);
   ASSERT_NE(buffer.As<Buffer>(), nullptr);
-  EXPECT_EQ(buffer.As<Buffer>()->data(), constants.As<vm::Buffer>()->data() + 4);
+  EXPECT_EQ(buffer.As<Buffer>()->data(), constants.As<vm::Buffer>()->data());
   EXPECT_EQ(buffer.As<Buffer>()->length(), 8u);
+
+  // Misaligned memory is not aliased: the module falls back to allocate + copy.
+  vm::ArgPack misaligned;
+  misaligned.R(allocator_ref).I32(1).I64(-1).I32(48).I32(3).R(constants).I64(4).I64(8);
+  vm::ResultWriter refused;
+  ASSERT_TRUE(Call("allocator.import", misaligned, refused).ok());
+  EXPECT_FALSE(refused.TakeRef(0));
 
   vm::ArgPack too_long;
   too_long.R(allocator_ref).I32(1).I64(-1).I32(48).I32(3).R(constants).I64(4).I64(100);
