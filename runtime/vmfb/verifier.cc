@@ -16,6 +16,8 @@ constexpr uint16_t kRefBit = 0x8000;
 constexpr uint16_t kMoveBit = 0x4000;
 constexpr uint16_t kRefOrdinalMask = 0x3FFF;
 constexpr uint32_t kImportBit = 0x80000000u;
+constexpr uint8_t kOpCallVariadic = 0x59;
+constexpr uint8_t kOpCallVariadicYieldable = 0x88;
 constexpr uint8_t kOpReturn = 0x5A;
 constexpr uint8_t kOpImportResolved = 0x5C;
 constexpr uint8_t kOpDiscardRefs = 0x85;
@@ -344,6 +346,10 @@ Status FunctionVerifier::VerifyCallee(uint32_t callee) {
   } else {
     if (opcode_ == kOpImportResolved) {
       return Fail("import.resolved on internal function %u", callee);
+    }
+    if (opcode_ == kOpCallVariadic || opcode_ == kOpCallVariadicYieldable) {
+      return Fail("variadic call to internal function %u (only imports take variadic calls)",
+                  callee);
     }
     if (callee >= module_.functions().size()) {
       return Fail("function ordinal %u out of range (%zu functions)", callee,

@@ -215,6 +215,9 @@ TEST(Verifier, VariadicSegments) {
   spec.functions[0].code[10] = 2;
   spec.functions[0].code[8] = 1;  // a fixed argument with a variadic size
   EXPECT_NE(Check(spec).find("fixed argument with a variadic segment size"), std::string::npos);
+  spec.functions[0].code[8] = 0xFF;
+  spec.functions[0].code[5] = 0x00;  // callee: internal function 0
+  EXPECT_NE(Check(spec).find("variadic call to internal function 0"), std::string::npos);
 }
 
 TEST(Verifier, ModuleLevelChecks) {
