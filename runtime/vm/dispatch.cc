@@ -219,6 +219,7 @@ Status Interpreter::Execute(Frame* entry) {
   const uint32_t global_bytes = context_.global_bytes_;
   Ref* global_refs = context_.global_refs_;
   const vmfb::TypeInfo* types = context_.module_->types().data();
+  uint64_t steps_left = context_.options_.max_steps ? context_.options_.max_steps + 1 : ~uint64_t(0);
 
   // Enters internal function `callee`: arguments from `args` (u16 count + registers), results
   // later to `results`; the caller continues at `resume`.
@@ -250,6 +251,7 @@ Status Interpreter::Execute(Frame* entry) {
   }
 
   for (;;) {
+    if (--steps_left == 0) TRAP(DeadlineExceeded("VM step budget exhausted"));
     uint8_t opcode = *ip++;
     switch (opcode) {
       case vmfb::kOpcodeBlock:

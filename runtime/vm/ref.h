@@ -79,17 +79,21 @@ class Ref {
     if (object_) object_->Retain();
   }
   Ref(Ref&& other) : object_(other.object_) { other.object_ = nullptr; }
+  // `other` may live inside the object this ref releases (a list element assigned over the
+  // list's own register): take its pointer before anything is released.
   Ref& operator=(const Ref& other) {
-    if (other.object_) other.object_->Retain();
+    RefObject* object = other.object_;
+    if (object) object->Retain();
     Reset();
-    object_ = other.object_;
+    object_ = object;
     return *this;
   }
   Ref& operator=(Ref&& other) {
     if (this != &other) {
-      Reset();
-      object_ = other.object_;
+      RefObject* object = other.object_;
       other.object_ = nullptr;
+      Reset();
+      object_ = object;
     }
     return *this;
   }
