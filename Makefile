@@ -76,11 +76,11 @@ $(FUZZ_BUILD)/build.ninja: | setup
 	$(CMAKE_HOST) -S . -B $(FUZZ_BUILD) -DBMRT_FUZZ=ON -DBMRT_SANITIZE=ON
 
 fuzz-smoke: setup $(FUZZ_BUILD)/build.ninja
-	cmake --build $(FUZZ_BUILD)
+	cmake --build $(FUZZ_BUILD) --target bmrt_fuzzers
 	$(PY) -m bmrt.fuzz --build $(FUZZ_BUILD) --seconds 60
 
 fuzz: setup $(FUZZ_BUILD)/build.ninja
-	cmake --build $(FUZZ_BUILD)
+	cmake --build $(FUZZ_BUILD) --target bmrt_fuzzers
 	$(PY) -m bmrt.fuzz --build $(FUZZ_BUILD) --seconds $(SECONDS)
 
 profile: host firmware
