@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bmrt import iree_tools
+from bmrt import compile as bmrt_compile
 from bmrt.simulator import Simulator
 
 REPO = Path(__file__).resolve().parents[3]
@@ -20,22 +20,26 @@ sys.path.insert(0, str(REPO / "tests" / "models"))
 import build_samples  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def rv32_library(tmp_path_factory) -> Path:
-    scratch = tmp_path_factory.mktemp("hal-rv32")
-    vmfb = iree_tools.compile_mlir(build_samples.HERE / "elementwise.mlir",
-                                   scratch / "elementwise_riscv_32.vmfb", target="riscv32")
-    library = scratch / "elementwise_riscv_32.so"
+def compile_library(target: str, scratch: Path) -> Path:
+    """The sample kernels for `target` (bmrt compile's rv32-vector or rv32-scalar flags)."""
+    vmfb = bmrt_compile.compile_model(build_samples.HERE / "elementwise.mlir", target).vmfb
+    library = scratch / f"elementwise_{target}.so"
     library.write_bytes(build_samples.extract_elf(vmfb))
     return library
 
 
-def run_firmware(library: Path, size: int | None = None) -> tuple[int | None, str]:
+@pytest.fixture(scope="module")
+def rv32_library(tmp_path_factory) -> Path:
+    return compile_library("rv32-vector", tmp_path_factory.mktemp("hal-rv32"))
+
+
+def run_firmware(library: Path, size: int | None = None,
+                 vector: bool = True) -> tuple[int | None, str]:
     if not FIRMWARE.is_file():
         pytest.fail(f"{FIRMWARE} missing: run `make firmware` first")
     size = library.stat().st_size if size is None else size
     loader = f"loader,file={library},addr={LIBRARY_ADDRESS:#x},force-raw=on"
-    with Simulator(FIRMWARE, uart="none", boot_args=f"size={size}",
+    with Simulator(FIRMWARE, uart="none", boot_args=f"size={size}", vector=vector,
                    extra_args=["-device", loader]) as simulator:
         info = simulator.wait(timeout=60)
         return info.code, simulator.log_text()
@@ -57,3 +61,12 @@ def test_rv32_truncated_library_is_rejected_cleanly(rv32_library):
     code, log = run_firmware(rv32_library, size=rv32_library.stat().st_size - 1)
     assert code == 3, log
     assert "hal-rv32: load failed: ELF:" in log
+
+
+def test_rv32_scalar_kernels_run_on_a_core_without_vectors(tmp_path):
+    code, log = run_firmware(compile_library("rv32-scalar", tmp_path), vector=False)
+    assert code == 0, log
+    assert "hal-rv32: PASS" in log
+    counts = {m.group(1): int(m.group(2))
+              for m in re.finditer(r"hal-rv32: (\w+) of \d+ elements, instructions=(\d+)", log)}
+    assert counts["mul_add"] > 1000  # at least one instruction per element without vectors
