@@ -1,4 +1,5 @@
-"""The magic-wand models on the simulated rv32 core run like IREE's own runtime.
+"""The magic-wand models on the simulated rv32 core (with and without vectors) run like IREE's
+own runtime.
 
 A check firmware (runtime/hal/hal_rv32_model_test.cc) loads the rv32-vector .vmfb through the
 module loader, the VM and the hal module, runs `main` on an input placed in RAM by QEMU's loader
@@ -26,7 +27,8 @@ INPUT_ADDRESS = 0x81C00000   # kInputAddress
 WINDOWS = 3
 
 
-def run_on_target(vmfb: Path, tensor: np.ndarray, scratch: Path) -> tuple[bytes, str]:
+def run_on_target(vmfb: Path, tensor: np.ndarray, scratch: Path,
+                  vector: bool = True) -> tuple[bytes, str]:
     """Output bytes of `main` on the simulated core, and the firmware log."""
     if not FIRMWARE.is_file():
         pytest.fail(f"{FIRMWARE} missing: run `make firmware` first")
@@ -38,7 +40,8 @@ def run_on_target(vmfb: Path, tensor: np.ndarray, scratch: Path) -> tuple[bytes,
         boot += " i8"
     loaders = ["-device", f"loader,file={vmfb},addr={MODULE_ADDRESS:#x},force-raw=on",
                "-device", f"loader,file={data},addr={INPUT_ADDRESS:#x},force-raw=on"]
-    with Simulator(FIRMWARE, uart="none", boot_args=boot, extra_args=loaders) as simulator:
+    with Simulator(FIRMWARE, uart="none", boot_args=boot, vector=vector,
+                   extra_args=loaders) as simulator:
         info = simulator.wait(timeout=120)
         log = simulator.log_text()
     assert info.code == 0, f"{info.reason}\n{log}"
@@ -46,17 +49,19 @@ def run_on_target(vmfb: Path, tensor: np.ndarray, scratch: Path) -> tuple[bytes,
     return b"".join(struct.pack("<I", word) for word in words), log
 
 
+@pytest.mark.parametrize("target", ["rv32-vector", "rv32-scalar"])
 @pytest.mark.parametrize("name", ["magic_wand", "magic_wand_int8"])
-def test_target_matches_iree_runtime(name, tmp_path):
+def test_target_matches_iree_runtime(name, target, tmp_path):
     model = models.resolve(name)
-    target_vmfb = bmrt_compile.compile_model(model.path, "rv32-vector").vmfb
+    target_vmfb = bmrt_compile.compile_model(model.path, target).vmfb
     host_vmfb = bmrt_compile.compile_model(model.path, "x86_64").vmfb
     reference = IreeReference(host_vmfb, model.io_spec)
     input_spec, output_spec = model.io_spec.inputs[0], model.io_spec.outputs[0]
     rng = np.random.default_rng(2026)
     for _ in range(WINDOWS):
         window = rng.uniform(-1500.0, 1500.0, (128, 3)).astype(np.float32)  # milli-g
-        raw, log = run_on_target(target_vmfb, input_spec.quantize(window), tmp_path)
+        raw, log = run_on_target(target_vmfb, input_spec.quantize(window), tmp_path,
+                                 vector=target == "rv32-vector")
         produced = np.frombuffer(raw[:output_spec.byte_size], dtype=output_spec.numpy_dtype)
         expected = reference.run_one(window).reshape(-1)
         if output_spec.quantized:
