@@ -112,28 +112,26 @@ Status FunctionVerifier::Fail(const char* format, ...) {
   return DataLoss(message_.text);
 }
 
-// Arguments are placed in registers 0.. on entry and results are gathered from the callee's
-// registers, so both must fit the declared register counts.
+// Arguments are placed in registers 0.. on entry (i64/f64 at the next even slot), so they must
+// fit the declared register counts. Results need no such layout: `return` lists its registers.
 Status FunctionVerifier::VerifySignatureFits() {
-  const StringView parts[] = {function_.cconv.arguments, function_.cconv.results};
-  for (StringView part : parts) {
-    uint32_t i32_slots = 0, refs = 0;
-    for (size_t i = 0; i < part.size(); ++i) {
-      char type = part[i];
-      if (type == 'C' || type == 'D') return Fail("internal functions cannot take variadic arguments");
-      if (type == 'r') {
-        ++refs;
-      } else if (type == 'I' || type == 'F') {
-        i32_slots = (i32_slots + 1) / 2 * 2 + 2;
-      } else {
-        ++i32_slots;
-      }
+  StringView arguments = function_.cconv.arguments;
+  uint32_t i32_slots = 0, refs = 0;
+  for (size_t i = 0; i < arguments.size(); ++i) {
+    char type = arguments[i];
+    if (type == 'C' || type == 'D') return Fail("internal functions cannot take variadic arguments");
+    if (type == 'r') {
+      ++refs;
+    } else if (type == 'I' || type == 'F') {
+      i32_slots = (i32_slots + 1) / 2 * 2 + 2;
+    } else {
+      ++i32_slots;
     }
-    if (i32_slots > function_.i32_register_count || refs > function_.ref_register_count) {
-      return Fail("signature '%.*s' needs %u i32 and %u ref registers, function has %u and %u",
-                  int(function_.cconv.text.size()), function_.cconv.text.data(), i32_slots, refs,
-                  function_.i32_register_count, function_.ref_register_count);
-    }
+  }
+  if (i32_slots > function_.i32_register_count || refs > function_.ref_register_count) {
+    return Fail("arguments of '%.*s' need %u i32 and %u ref registers, function has %u and %u",
+                int(function_.cconv.text.size()), function_.cconv.text.data(), i32_slots, refs,
+                function_.i32_register_count, function_.ref_register_count);
   }
   return OkStatus();
 }

@@ -47,12 +47,15 @@ TEST(Verifier, SignatureMustFitTheRegisters) {
   // i32, then an i64 aligned to r2..r3: four slots.
   EXPECT_EQ(Check(OneFunction("0iI_i", ReturnI32(0), 4)), "");
   EXPECT_EQ(Check(OneFunction("0iI_i", ReturnI32(0), 3)),
-            "function 0 (main) pc 0x0: signature '0iI_i' needs 4 i32 and 0 ref registers, "
+            "function 0 (main) pc 0x0: arguments of '0iI_i' need 4 i32 and 0 ref registers, "
             "function has 3 and 0");
-  EXPECT_NE(Check(OneFunction("0rr_i", ReturnI32(0), 1, 1)).find("needs 0 i32 and 2 ref"),
+  EXPECT_NE(Check(OneFunction("0rr_i", ReturnI32(0), 1, 1)).find("need 0 i32 and 2 ref"),
             std::string::npos);
   EXPECT_NE(Check(OneFunction("0CiD_i", ReturnI32(0), 4)).find("cannot take variadic"),
             std::string::npos);
+  // Results are returned from listed registers: `i, I, i` fits in four (seen in compiler output).
+  std::vector<uint8_t> code = {0x79, 0x5A, 0x03, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01, 0x00};
+  EXPECT_EQ(Check(OneFunction("0v_iIi", code, 4)), "");
 }
 
 TEST(Verifier, ExtensionOpsNeedTheDeclaredFeature) {

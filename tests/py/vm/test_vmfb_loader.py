@@ -1,5 +1,5 @@
 """The vmfb loader against the reference: every module compiled by the pinned iree-compile must
-load and verify in bmrt (build/host/runtime/vmfb/vmfb_inspect) and describe the same module as
+load and verify in bmrt (build/host/tools/vmfb_inspect/vmfb_inspect) and describe the same module as
 iree-dump-module's FlatBuffer JSON; modules corrupted in ways IREE's own loader rejects must be
 rejected by bmrt too."""
 from __future__ import annotations
@@ -19,7 +19,7 @@ sys.path.insert(0, str(REPO / "tests" / "vm"))
 
 import compile_modules  # noqa: E402
 
-INSPECT = REPO / "build" / "host" / "runtime" / "vmfb" / "vmfb_inspect"
+INSPECT = REPO / "build" / "host" / "tools" / "vmfb_inspect" / "vmfb_inspect"
 MAGIC_WAND = REPO.parent / "shared" / "models" / "magic_wand" / "magic_wand.tflite"
 SOURCES = sorted(compile_modules.MODULES.glob("*.mlir"))
 FEATURES = {"EXT_F32": 1, "EXT_F64": 2, "YIELD": 4, "UNWIND": 8}

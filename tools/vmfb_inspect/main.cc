@@ -1,4 +1,5 @@
-// Host tool: loads and verifies a .vmfb and prints what the loader saw as JSON, or the error.
+// Host tool: loads and verifies a .vmfb with bmrt and prints what the loader saw as JSON, or
+// the error. Used by tests/py/vm/test_vmfb_loader.py to compare with iree-dump-module.
 //   vmfb_inspect module.vmfb        exit 0 and JSON on stdout, or exit 1 and "error: ..." on stderr
 #include <stdio.h>
 #include <stdlib.h>
