@@ -8,11 +8,21 @@
 
 namespace bmrt::elf {
 
+// Optional instrumentation of kernel calls: every dispatch adds the change of `read` (e.g. the
+// retired-instruction counter) across its workgroup loop. Kept by the caller; not owned.
+struct KernelCounter {
+  uint64_t (*read)() = nullptr;
+  uint64_t dispatches = 0;
+  uint64_t workgroups = 0;
+  uint64_t counted = 0;  // sum of `read` deltas around the workgroup loops
+};
+
 struct CodeMemory {
   Arena* arena = nullptr;
   // Called after code has been written and relocated, before any of it runs. May be null.
   void (*sync_instructions)(void* context, const void* start, size_t size) = nullptr;
   void* context = nullptr;
+  KernelCounter* kernel_counter = nullptr;  // may be null (no counting)
 };
 
 }  // namespace bmrt::elf

@@ -49,6 +49,7 @@ Status Executable::Initialize(const elf::CodeMemory& code, ByteSpan library, Byt
     if (constants_ == nullptr) return ResourceExhausted("hal.executable: out of memory");
     memcpy(constants_, constants.data(), constants.size());
   }
+  kernel_counter_ = code.kernel_counter;
   BMRT_RETURN_IF_ERROR(module_.Load(library, elf::kNativeMachine, code, error));
   BMRT_ASSIGN_OR_RETURN(uintptr_t query_address, module_.FindSymbol(abi::kQuerySymbol));
 
@@ -178,6 +179,9 @@ Status Executable::Dispatch(uint32_t ordinal, const DispatchParams& params, Aren
   }
   abi::DispatchFunction function = library_->exports.ptrs[ordinal];
   Status status = OkStatus();
+  elf::KernelCounter* counter = kernel_counter_ != nullptr && kernel_counter_->read != nullptr
+                                    ? kernel_counter_ : nullptr;
+  uint64_t counter_start = counter != nullptr ? counter->read() : 0;
   for (uint32_t z = 0; z < state.workgroup_count_z && status.ok(); ++z) {
     workgroup.workgroup_id_z = uint16_t(z);
     for (uint32_t y = 0; y < state.workgroup_count_y && status.ok(); ++y) {
@@ -194,6 +198,12 @@ Status Executable::Dispatch(uint32_t ordinal, const DispatchParams& params, Aren
         }
       }
     }
+  }
+  if (counter != nullptr) {
+    counter->counted += counter->read() - counter_start;
+    counter->dispatches += 1;
+    counter->workgroups += uint64_t(state.workgroup_count_x) * state.workgroup_count_y *
+                           state.workgroup_count_z;
   }
   scratch.Free(workgroup.local_memory);
   return status;

@@ -57,6 +57,7 @@ class Executable : public vm::RefObject {
   uint32_t* constants_ = nullptr;
   abi::Environment environment_ = {};
   const abi::LibraryV0* library_ = nullptr;
+  elf::KernelCounter* kernel_counter_ = nullptr;
 };
 
 }  // namespace bmrt::hal
