@@ -1,18 +1,36 @@
-// Until the IREE engine (runtime/engine) is part of the build, the firmware serves with the
-// protocol TestEngine, which lets the host exercise the whole wire protocol on the target.
-// The IREE engine loads kernels into the arena: give it
-//   elf::CodeMemory{&arena, platform::SyncInstructions, nullptr}
-// (system.h); arena memory is executable and the vector unit is on when the CPU has one.
+// The IREE engine runs compiled models: kernels load into the arena (RAM is executable on this
+// board; fence.i makes them visible to instruction fetch) and each dispatch's share of the
+// retired-instruction counter is added up for the STATS reply. The protocol TestEngine, which
+// lets the host exercise the whole wire protocol, is chosen with the boot word "test-engine".
 #include "platform/qemu-virt-rv32/firmware_engine.h"
 
+#include "platform/qemu-virt-rv32/boot_args.h"
+#include "platform/qemu-virt-rv32/system.h"
 #include "runtime/server/test_engine.h"
+#if BMRT_FIRMWARE_IREE_ENGINE
+#include "runtime/engine/iree_engine.h"
+#endif
 
 namespace bmrt::platform {
 
-server::Engine& FirmwareEngine(Arena& arena, const char** name) {
-  static server::TestEngine engine;
+server::Engine& FirmwareEngine(Arena& arena, StringView boot_arguments, const char** name) {
+  static server::TestEngine test_engine;
+#if BMRT_FIRMWARE_IREE_ENGINE
+  if (!HasBootWord(boot_arguments, "test-engine")) {
+    engine::IreeEngineOptions options;
+    options.code.arena = &arena;
+    options.code.sync_instructions = &SyncInstructions;
+    options.read_counter = &InstructionCount;
+    static engine::IreeEngine iree_engine(arena, options);
+    *name = "iree (vmfb + vm + hal, local-sync, embedded-elf-riscv_32)";
+    return iree_engine;
+  }
+#else
+  (void)arena;
+  (void)boot_arguments;
+#endif
   *name = "test engine (protocol checks only)";
-  return engine;
+  return test_engine;
 }
 
 }  // namespace bmrt::platform

@@ -1,5 +1,6 @@
 // Firmware entry: banner and CPU facts on the log, then the mode chosen by the boot command
-// line (QEMU -append): "selftest [trap]", "echo", or by default the inference server.
+// line (QEMU -append): "selftest [trap]", "echo", or by default the inference server (with the
+// IREE engine; "test-engine" selects the protocol test engine).
 #include "platform/qemu-virt-rv32/board.h"
 #include "platform/qemu-virt-rv32/boot_args.h"
 #include "platform/qemu-virt-rv32/log.h"
@@ -54,5 +55,5 @@ extern "C" int bmrt_main(uintptr_t fdt) {
   }
 
   if (HasBootWord(arguments, "echo")) RunEcho(uart);
-  return RunServer(uart);
+  return RunServer(uart, arguments);
 }

@@ -11,11 +11,11 @@
 
 namespace bmrt::platform {
 
-int RunServer(Uart& uart) {
+int RunServer(Uart& uart, StringView boot_arguments) {
   // Static storage: the server's frame buffers are too large for comfort on the stack.
   static Arena arena(MutableByteSpan(ArenaStart(), ArenaSize()));
   const char* engine_name = "";
-  static ProfiledEngine engine(FirmwareEngine(arena, &engine_name));
+  static ProfiledEngine engine(FirmwareEngine(arena, boot_arguments, &engine_name));
   static UartTransport transport(uart);
   static server::InferenceServer server(transport, engine, arena);
   Log("INFO |engine: %s; arena %u bytes free", engine_name, unsigned(arena.LargestFreeRequest()));
