@@ -25,7 +25,7 @@ def session(request, tmp_path):
         pytest.skip(f"firmware not built: {firmware}")
     log = tmp_path / "firmware.log"
     with device.open_device(firmware, vector=True, generation="G4", transport=request.param,
-                            timeout_s=30.0, log_path=log) as opened:
+                            timeout_s=30.0, log_path=log, boot_args="test-engine") as opened:
         engine = re.search(r"engine: ([^;\n]*)", log.read_text(errors="replace"))
         if not engine or "test engine" not in engine.group(1):
             pytest.skip("firmware does not serve the protocol test engine")

@@ -21,7 +21,7 @@ def target(request, tmp_path):
         pytest.skip(f"firmware not built: {FIRMWARE}")
     from bmrt.simulator import Simulator
     log = tmp_path / "firmware.log"
-    with Simulator(FIRMWARE, uart="socket", log_path=log) as simulator:
+    with Simulator(FIRMWARE, uart="socket", log_path=log, boot_args="test-engine") as simulator:
         simulator.wait_for_log("Runtime started", timeout=30.0)
         engine = re.search(r"engine: ([^;\n]*)", log.read_text(errors="replace"))
         if not engine or "test engine" not in engine.group(1):

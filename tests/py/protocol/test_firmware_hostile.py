@@ -53,7 +53,8 @@ def boot_firmware(generation: Generation, tmp_path_factory) -> Iterator[Firmware
         pytest.skip(f"firmware not built: {FIRMWARE}")
     from bmrt.simulator import Simulator
     log = tmp_path_factory.mktemp(f"firmware-{generation.value}") / "firmware.log"
-    with Simulator(FIRMWARE, uart="socket", log_path=log, connect_uart=False) as simulator:
+    with Simulator(FIRMWARE, uart="socket", log_path=log, connect_uart=False,
+                   boot_args="test-engine") as simulator:
         simulator.wait_for_log("Runtime started", timeout=30.0)
         engine = re.search(r"engine: ([^;\n]*)", simulator.log_text())
         if not engine or "test engine" not in engine.group(1):
