@@ -1,7 +1,8 @@
 """The inference server on the target, driven by the protocol client, inside profiling windows.
 
-The firmware serves with the protocol TestEngine (runtime/server/test_engine.h), whose outputs
-are recomputed here from its documented rule; every inference must be one profiling window.
+The firmware serves with the protocol TestEngine (boot word "test-engine"; see
+runtime/server/test_engine.h), whose outputs are recomputed here from its documented rule;
+every inference must be one profiling window.
 """
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ def expected_output(data: bytes, size: int) -> bytes:
 def test_each_inference_is_one_profiling_window(firmware, tmp_path):
     profile_path = tmp_path / "profile.txt"
     inputs = [bytes(range(i, i + 8)) for i in (0, 50, 100)]
-    with Simulator(firmware, uart="socket", connect_uart=False, profile_path=profile_path) as sim:
+    with Simulator(firmware, uart="socket", connect_uart=False, boot_args="test-engine",
+                   profile_path=profile_path) as sim:
         with client.SocketTransport("127.0.0.1", sim.uart_port) as link:
             session = client.InferenceClient(link, client.Generation.G4, timeout=20)
             session.connect()
