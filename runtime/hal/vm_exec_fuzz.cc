@@ -6,6 +6,7 @@
 // arena is empty again once the context and module are gone.
 // Seeds: tests/corpus/vm_exec/ (tests/corpus/make_vm_exec_seeds.py).
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,8 @@ using namespace bmrt;
 namespace {
 
 constexpr size_t kArgBytes = 8;
+// BMRT_FUZZ_TRACE=1 prints each call and the arena's live allocations after it (for triage).
+const bool kTrace = getenv("BMRT_FUZZ_TRACE") != nullptr;
 
 vm::Value Argument(char kind, const uint8_t* material, size_t index) {
   uint64_t bits = 0;
@@ -46,6 +49,10 @@ void RunExports(vm::Context& context, const vmfb::Module& module, const uint8_t*
     context.InvokeFunction(entry.function_ordinal, Span<const vm::Value>(args, count),
                            Span<vm::Value>(results, 16), &result_count)
         .IgnoreError();
+    if (kTrace) {
+      fprintf(stderr, "export %.*s: live allocations %u\n", int(entry.name.size()), entry.name.data(),
+              unsigned(context.arena().stats().live_allocations));
+    }
   }
 }
 
@@ -88,6 +95,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     vmfb::FreeModule(arena, module.value());
   }
+  if (kTrace) fprintf(stderr, "end: live allocations %u\n", unsigned(arena.stats().live_allocations));
   if (arena.stats().live_allocations != 0) abort();
   if (code_arena.stats().live_allocations != 0) abort();
   free(copy);

@@ -15,6 +15,27 @@ bool IsInteger(ListElement e) {
          e == ListElement::kI64;
 }
 bool IsFloat(ListElement e) { return e == ListElement::kF32 || e == ListElement::kF64; }
+
+// Reference counting cannot free a list that contains itself, so such stores are refused. The
+// search is bounded: a store that would need deeper nesting or more elements to prove acyclic
+// is refused as well.
+constexpr Status kCycleError = FailedPrecondition("storing a vm.list into a list it contains");
+constexpr uint32_t kMaxNesting = 16;
+constexpr uint32_t kMaxVisitedElements = 1u << 16;
+
+bool MayReach(const List& from, const List* target, uint32_t depth, uint32_t* visited) {
+  if (&from == target) return true;
+  if (from.element() != ListElement::kRef && from.element() != ListElement::kVariant) return false;
+  if (depth >= kMaxNesting) return true;
+  for (size_t i = 0; i < from.size(); ++i) {
+    if (++*visited > kMaxVisitedElements) return true;
+    Ref element;
+    if (!from.GetRef(i, &element).ok()) continue;
+    const List* child = element.As<List>();
+    if (child && MayReach(*child, target, depth + 1, visited)) return true;
+  }
+  return false;
+}
 }  // namespace
 
 Result<Ref> List::Create(Arena& arena, ListElement element, RefType ref_type,
@@ -132,6 +153,10 @@ Status List::GetValue(size_t index, Value* out) const {
 
 Status List::SetValue(size_t index, const Value& value) {
   if (index >= size_) return kIndexError;
+  if (const List* stored = value.type == ValueType::kRef ? value.ref.As<List>() : nullptr) {
+    uint32_t visited = 0;
+    if (MayReach(*stored, this, 0, &visited)) return kCycleError;
+  }
   uint8_t* slot = Slot(index);
   if (element_ == ListElement::kVariant) {
     Value& v = *reinterpret_cast<Value*>(slot);
