@@ -1,9 +1,12 @@
 """Runs every libFuzzer target of a fuzz build and reports executions and coverage.
 
-`python -m bmrt.fuzz --build build/fuzz --seconds 60`
+`python -m bmrt.fuzz --build build/fuzz --seconds 60 [--jobs N] [--only vmfb,server]
+                    [--corpus-dir build/fuzz-corpus]`
 
 A target is an executable named `*_fuzz` anywhere under the build directory. Its seed corpus is
-`tests/corpus/<name without _fuzz>/` (read-only: new inputs go to a scratch copy), and every file
+`tests/corpus/<name without _fuzz>/` (read-only: new inputs go to a scratch copy, or with
+--corpus-dir to `<dir>/<name>/`, kept between runs so that long campaigns build on each other),
+and every file
 in `tests/fuzz-regressions/<name without _fuzz>/` is replayed first: each is an input that once
 crashed a parser and must never crash again. Any crash, leak or timeout fails the run.
 """
@@ -43,7 +46,7 @@ def _last_int(pattern: str, text: str) -> int:
     return int(found[-1]) if found else 0
 
 
-def run_target(binary: Path, seconds: int) -> FuzzResult:
+def run_target(binary: Path, seconds: int, corpus_root: Path | None = None) -> FuzzResult:
     name = binary.name.removesuffix("_fuzz")
     seeds = REPO / "tests" / "corpus" / name
     regressions = REPO / "tests" / "fuzz-regressions" / name
@@ -56,11 +59,10 @@ def run_target(binary: Path, seconds: int) -> FuzzResult:
             return FuzzResult(name, False, 0, 0, 0, len(regression_files),
                               "regression input crashed:\n" + replay.stderr[-3000:])
     with tempfile.TemporaryDirectory(prefix=f"fuzz-{name}-") as scratch:
-        corpus = Path(scratch) / "corpus"
+        corpus = corpus_root / name if corpus_root else Path(scratch) / "corpus"
+        corpus.mkdir(parents=True, exist_ok=True)
         if seeds.is_dir():
-            shutil.copytree(seeds, corpus)
-        else:
-            corpus.mkdir()
+            shutil.copytree(seeds, corpus, dirs_exist_ok=True)
         artifacts = Path(scratch) / "artifacts"
         artifacts.mkdir()
         run = subprocess.run(
@@ -91,13 +93,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build", type=Path, default=REPO / "build" / "fuzz")
     parser.add_argument("--seconds", type=int, default=60, help="fuzzing time per target")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--only", default="", help="comma-separated target names (default: all)")
+    parser.add_argument("--corpus-dir", type=Path, help="keep each target's corpus in DIR/<name>")
     args = parser.parse_args(argv)
     targets = find_targets(args.build)
+    if args.only:
+        wanted = set(args.only.split(","))
+        targets = [t for t in targets if t.name.removesuffix("_fuzz") in wanted]
     if not targets:
         print(f"fuzz: no *_fuzz targets under {args.build}", file=sys.stderr)
         return 1
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        results = list(pool.map(lambda t: run_target(t, args.seconds), targets))
+        results = list(pool.map(lambda t: run_target(t, args.seconds, args.corpus_dir), targets))
     print(f"{'target':<24}{'executions':>14}{'exec/s':>10}{'coverage':>10}{'regressions':>13}  result")
     for r in results:
         rate = r.executions // max(r.seconds, 1)
