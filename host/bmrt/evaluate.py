@@ -45,15 +45,19 @@ def select_samples(config: dict[str, Any]) -> tuple[dataset_module.MagicWandData
     return data, split.limit(settings["samples"])
 
 
-def find_instruction_stat(statistics: dict[str, Any], configured: str | None) -> str | None:
-    """The STATS record holding the last inference's retired instructions."""
+def find_instruction_stat(statistics: dict[str, Any], configured: str | None,
+                          part: str = "inference") -> str | None:
+    """The STATS record holding the last inference's retired instructions (`part` "inference"),
+    or the share of them spent inside the compiled kernels (`part` "kernel")."""
     flat = _flatten(statistics)
     if configured:
         return configured if configured in flat else None
-    candidates = [key for key in flat if re.search(r"instr|instret", key, re.I)]
-    for preference in ("last", "inference", ""):
+    candidates = [key for key in flat if re.search(r"instr", key, re.I)
+                  and "total" not in key.lower()
+                  and ("kernel" in key.lower()) == (part == "kernel")]
+    for wanted in (("last", part), (part,), ("last",), ()):
         for key in candidates:
-            if preference in key.lower():
+            if all(word in key.lower() for word in wanted):
                 return key
     return None
 
@@ -93,6 +97,7 @@ def run_target(config: dict[str, Any], model: models.Model, target: compiler.Tar
     extra_args = _profile_args(config, profile_path)
     outputs: list[np.ndarray] = []
     instructions: list[int] = []
+    kernel_instructions: list[int] = []
     process_seconds: list[float] = []
     process_starts: list[float] = []
     try:
@@ -108,18 +113,21 @@ def run_target(config: dict[str, Any], model: models.Model, target: compiler.Tar
             upload_start = time.perf_counter()
             session.upload_model(vmfb, show_progress=sys.stderr.isatty())
             upload_seconds = time.perf_counter() - upload_start
-            stat_key = None
+            stat_key = kernel_key = None
             for index, window in enumerate(_iterate(windows, f"inference ({target.name})")):
                 output, started, elapsed = session.infer(input_spec.quantize(window).tobytes())
                 process_seconds.append(elapsed)
                 process_starts.append(started - upload_start)
                 outputs.append(_decode_output(output, output_spec, index))
                 if protocol["stats_after_each_inference"]:
-                    statistics = session.statistics()
+                    statistics = _flatten(session.statistics())
                     stat_key = stat_key or find_instruction_stat(statistics,
                                                                  protocol["instructions_stat"])
+                    kernel_key = kernel_key or find_instruction_stat(statistics, None, "kernel")
                     if stat_key is not None:
-                        instructions.append(_scalar(_flatten(statistics)[stat_key]))
+                        instructions.append(_scalar(statistics[stat_key]))
+                    if kernel_key is not None:
+                        kernel_instructions.append(_scalar(statistics[kernel_key]))
             final = session.statistics()
     except device.DeviceError as error:
         raise EvaluationError(f"{target.name}: {error}") from error
@@ -136,7 +144,7 @@ def run_target(config: dict[str, Any], model: models.Model, target: compiler.Tar
         host_inference_seconds=process_seconds, upload_bytes=compiled.size,
         upload_seconds=upload_seconds, allocation_stats=allocation,
         compiled=compiled.describe(), statistics=final,
-        host_inference_timestamps=process_starts)
+        host_inference_timestamps=process_starts, kernel_instructions=kernel_instructions)
 
 
 def _profile_args(config: dict[str, Any], path: Path) -> tuple[str, ...]:

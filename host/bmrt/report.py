@@ -71,26 +71,21 @@ def plot_instructions(runs: list[dict[str, Any]], path: Path) -> Path | None:
     if not with_counts:
         return None
     plt = _pyplot()
-    figure, (per_sample, histogram) = plt.subplots(
-        1, 2, figsize=(10, 3.8), gridspec_kw={"width_ratios": [2, 1]})
+    figure, axes = plt.subplots(figsize=(9, 3.6))
     for index, run in enumerate(with_counts):
         counts = np.asarray(run["instructions_per_inference"], dtype=float)
-        colour = _colour(run["target"], index)
-        per_sample.plot(np.arange(len(counts)), counts, ".", ms=3, color=colour,
-                        label=f"{run['target']} (mean {counts.mean():,.0f})")
-        histogram.hist(counts, bins=30, color=colour, alpha=0.75, label=run["target"])
-    per_sample.set_xlabel("sample")
-    per_sample.set_ylabel("retired instructions")
-    per_sample.set_title("Instructions per inference (1 instruction = 1 ns simulated)")
-    per_sample.set_ylim(bottom=0)
-    per_sample.legend(frameon=False)
-    histogram.set_xlabel("retired instructions")
-    histogram.set_ylabel("samples")
-    histogram.set_title("Distribution")
-    _millions(per_sample.yaxis)
-    _millions(histogram.xaxis)
-    for axes in (per_sample, histogram):
-        axes.grid(alpha=0.3)
+        spread = counts.max() - counts.min()
+        axes.plot(np.arange(len(counts)), counts, ".", ms=3, color=_colour(run["target"], index),
+                  label=f"{run['target']}: mean {counts.mean():,.0f}, spread {spread:,.0f}")
+    axes.set_xlabel("sample")
+    axes.set_ylabel("retired instructions")
+    axes.set_title("Instructions per inference, per sample (1 instruction = 1 ns simulated)")
+    axes.set_ylim(bottom=0, top=axes.get_ylim()[1] * 1.08)
+    axes.legend(frameon=False, loc="lower right")
+    from matplotlib.ticker import MaxNLocator
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _millions(axes.yaxis)
+    axes.grid(alpha=0.3)
     figure.tight_layout()
     figure.savefig(path)
     plt.close(figure)
@@ -98,25 +93,38 @@ def plot_instructions(runs: list[dict[str, Any]], path: Path) -> Path | None:
 
 
 def plot_comparison(runs: list[dict[str, Any]], path: Path) -> Path | None:
+    """Mean instructions per inference per target, split into kernels and runtime when known."""
     with_counts = [run for run in runs if "instructions" in run]
-    if len(with_counts) < 2:
+    split = all("kernel_mean" in run["instructions"] for run in with_counts)
+    if not with_counts or (len(with_counts) < 2 and not split):
         return None
     plt = _pyplot()
     names = [run["target"] for run in with_counts]
     means = [run["instructions"]["mean"] for run in with_counts]
-    figure, axes = plt.subplots(figsize=(7.5, 1.2 + 0.8 * len(names)))
-    bars = axes.barh(names, means, color=[_colour(name, i) for i, name in enumerate(names)])
-    for bar, mean in zip(bars, means):
-        speedup = mean / means[0]
+    figure, axes = plt.subplots(figsize=(8, 1.4 + 0.8 * len(names)))
+    colours = [_colour(name, i) for i, name in enumerate(names)]
+    if split:
+        kernels = [run["instructions"]["kernel_mean"] for run in with_counts]
+        runtime = [run["instructions"]["runtime_mean"] for run in with_counts]
+        axes.barh(names, kernels, color=colours, label="compiled kernels")
+        axes.barh(names, runtime, left=kernels, color=colours, alpha=0.35, hatch="//",
+                  edgecolor="white", label="runtime (VM, HAL, engine)")
+        for row, (kernel, rest) in enumerate(zip(kernels, runtime)):
+            share = kernel / (kernel + rest) if kernel + rest else 0.0
+            axes.text(kernel / 2, row, f"kernels {kernel / 1e3:,.0f} k ({100 * share:.0f} %)",
+                      ha="center", va="center", color="white", fontsize=8)
+        axes.legend(frameon=False, loc="upper right", fontsize=8)
+    else:
+        axes.barh(names, means, color=colours)
+    for row, mean in enumerate(means):
         label = f"{mean / 1e6:.3f} M instr = {mean * 1e-6:.3f} ms"
-        if bar is not bars[0]:
-            label += f"\n{speedup:.2f}x the instructions of {names[0]}"
-        axes.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, "  " + label,
-                  va="center", fontsize=9)
+        if row:
+            label += f"\n{mean / means[0]:.2f}x the instructions of {names[0]}"
+        axes.text(mean, row, "  " + label, va="center", fontsize=9)
     axes.invert_yaxis()
-    axes.set_xlim(0, max(means) * 2.0)
+    axes.set_xlim(0, max(means) * 1.9)
     axes.set_xlabel("mean retired instructions per inference (1 instruction = 1 ns simulated)")
-    axes.set_title("Vector vs scalar kernels")
+    axes.set_title("Vector vs scalar" if len(names) > 1 else "Where the instructions go")
     _millions(axes.xaxis)
     figure.tight_layout()
     figure.savefig(path)
@@ -200,6 +208,8 @@ def summary_rows(results: dict[str, Any]) -> list[tuple[str, ...]]:
             [f"{run['output_difference'][name]['max_rel']:.3g}" for run in runs])
     row("instructions / inference (mean)",
         [_count(run.get("instructions", {}).get("mean")) for run in runs])
+    row("  of which in compiled kernels",
+        [_count(run.get("instructions", {}).get("kernel_mean")) for run in runs])
     row("simulated time / inference",
         [f"{run['instructions']['simulated_seconds_mean'] * 1e3:.3f} ms"
          if "instructions" in run else "n/a" for run in runs])
@@ -292,8 +302,9 @@ def render(results: dict[str, Any], output: Path) -> Path:
                    plot_agreement(runs, output.with_name(f"{stem}-agreement.png"))))
     images.append(("Instructions per inference",
                    plot_instructions(runs, output.with_name(f"{stem}-instructions.png"))))
-    images.append(("Vector vs scalar",
-                   plot_comparison(runs, output.with_name(f"{stem}-comparison.png"))))
+    kind = "comparison" if len(runs) > 1 else "breakdown"
+    images.append(("Vector vs scalar" if len(runs) > 1 else "Kernels vs runtime",
+                   plot_comparison(runs, output.with_name(f"{stem}-{kind}.png"))))
     images.append(("Instruction classes",
                    plot_opcode_classes(runs, output.with_name(f"{stem}-opcodes.png"))))
     bmrt = results["bmrt"]

@@ -31,6 +31,7 @@ class TargetRun:
     compiled: dict[str, Any]             # CompiledModel.describe()
     statistics: dict[str, Any] = dataclasses.field(default_factory=dict)  # other STATS records
     host_inference_timestamps: list[float] = dataclasses.field(default_factory=list)  # PROCESS start, s
+    kernel_instructions: list[int] = dataclasses.field(default_factory=list)  # inside dispatches
 
 
 def confusion_matrix(labels: np.ndarray, predictions: np.ndarray, classes: int) -> np.ndarray:
@@ -82,6 +83,11 @@ def run_metrics(run: TargetRun, labels: np.ndarray, references: dict[str, np.nda
             "mean": float(instructions.mean()), "min": int(instructions.min()),
             "max": int(instructions.max()), "median": float(np.median(instructions)),
             "simulated_seconds_mean": float(instructions.mean()) * NS_PER_INSTRUCTION}
+    if run.kernel_instructions and len(run.kernel_instructions) == len(run.instructions):
+        kernels = np.asarray(run.kernel_instructions, dtype=np.int64)
+        metrics["kernel_instructions_per_inference"] = kernels.tolist()
+        metrics["instructions"]["kernel_mean"] = float(kernels.mean())
+        metrics["instructions"]["runtime_mean"] = float((instructions - kernels).mean())
     return metrics
 
 

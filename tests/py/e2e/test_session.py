@@ -2,8 +2,8 @@
 
 The test engine's outputs are a documented function of model and input bytes
 (runtime/server/test_engine.h), so the whole path - simulator, client, IO spec, a model-sized
-upload, DATA/PROCESS/OUTPUT, STATS records - is checked byte for byte. Skipped once the firmware
-serves real models (tests/py/e2e/test_demo.py covers that).
+upload, DATA/PROCESS/OUTPUT, STATS records - is checked byte for byte. The firmware
+serves real models by default; the boot word `test-engine` selects the test engine.
 """
 from __future__ import annotations
 
