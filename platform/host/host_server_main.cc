@@ -6,10 +6,13 @@
 //   bmrt-host-server --pty               # prints "pty /dev/pts/N"
 //   bmrt-host-server --stdio
 // Options: --generation auto|g1|g2|g3|g4, --arena-mib N, --inter-byte-timeout-ms N,
-//          --engine test, --once (exit after the first connection).
+//          --engine test|iree, --once (exit after the first connection).
+// The iree engine runs compiled x86_64 .vmfb models; its kernels load into an executable
+// mapping of its own (--code-mib N, default 16).
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <termios.h>
@@ -22,6 +25,7 @@
 #include <vector>
 
 #include "platform/host/fd_transport.h"
+#include "runtime/engine/iree_engine.h"
 #include "runtime/server/server.h"
 #include "runtime/server/test_engine.h"
 
@@ -34,6 +38,7 @@ struct Options {
   int port = -1;
   std::string engine = "test";
   size_t arena_bytes = 16u << 20;
+  size_t code_bytes = 16u << 20;
   bmrt::server::ServerOptions server;
   bool once = false;
 };
@@ -56,8 +61,40 @@ class HeldEngine final : public EngineHolder {
   T engine_;
 };
 
-std::unique_ptr<EngineHolder> MakeEngine(const std::string& name, bmrt::Arena& /*arena*/) {
+// The IREE engine with its code memory: an arena over a read-write-execute mapping, since the
+// embedded-ELF kernels (x86_64 here) are copied and relocated there before they run.
+class IreeHostEngine final : public EngineHolder {
+ public:
+  IreeHostEngine(bmrt::Arena& arena, size_t code_bytes) : size_(code_bytes) {
+    void* region = mmap(nullptr, size_, PROT_READ | PROT_WRITE | PROT_EXEC,
+                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (region == MAP_FAILED) {
+      perror("bmrt-host-server: mmap of the code memory");
+      exit(1);
+    }
+    region_ = static_cast<uint8_t*>(region);
+    code_arena_.Initialize(bmrt::MutableByteSpan(region_, size_));
+    bmrt::engine::IreeEngineOptions options;
+    options.code.arena = &code_arena_;
+    engine_ = std::make_unique<bmrt::engine::IreeEngine>(arena, options);
+  }
+  ~IreeHostEngine() override {
+    engine_.reset();
+    munmap(region_, size_);
+  }
+  bmrt::server::Engine& engine() override { return *engine_; }
+
+ private:
+  size_t size_;
+  uint8_t* region_ = nullptr;
+  bmrt::Arena code_arena_;
+  std::unique_ptr<bmrt::engine::IreeEngine> engine_;
+};
+
+std::unique_ptr<EngineHolder> MakeEngine(const std::string& name, bmrt::Arena& arena,
+                                         size_t code_bytes) {
   if (name == "test") return std::make_unique<HeldEngine<bmrt::server::TestEngine>>();
+  if (name == "iree") return std::make_unique<IreeHostEngine>(arena, code_bytes);
   return nullptr;
 }
 
@@ -76,7 +113,7 @@ int Usage(const char* problem) {
   fprintf(stderr,
           "bmrt-host-server: %s\nusage: bmrt-host-server (--port N | --pty | --stdio) "
           "[--generation auto|g1|g2|g3|g4] [--arena-mib N] [--inter-byte-timeout-ms N] "
-          "[--engine test] [--once]\n",
+          "[--engine test|iree] [--code-mib N] [--once]\n",
           problem);
   return 2;
 }
@@ -84,7 +121,7 @@ int Usage(const char* problem) {
 void ServeLink(const Options& options, std::vector<uint8_t>& memory, int read_fd, int write_fd,
                bmrt::host::FdTransport::Kind kind) {
   bmrt::Arena arena(bmrt::MutableByteSpan(memory.data(), memory.size()));
-  std::unique_ptr<EngineHolder> engine = MakeEngine(options.engine, arena);
+  std::unique_ptr<EngineHolder> engine = MakeEngine(options.engine, arena, options.code_bytes);
   bmrt::host::FdTransport transport(read_fd, write_fd, kind);
   auto server = std::make_unique<bmrt::server::InferenceServer>(transport, engine->engine(), arena,
                                                                 options.server);
@@ -154,6 +191,9 @@ int main(int argc, char** argv) {
       options.arena_bytes = size_t(atoi(value().c_str())) << 20;
     } else if (arg == "--inter-byte-timeout-ms") {
       options.server.inter_byte_timeout_us = uint32_t(atoi(value().c_str())) * 1000u;
+    } else if (arg == "--code-mib") {
+      options.code_bytes = size_t(atoi(value().c_str())) << 20;
+      if (options.code_bytes == 0) return Usage("--code-mib must be positive");
     } else if (arg == "--engine") {
       options.engine = value();
     } else if (arg == "--once") {
@@ -169,7 +209,9 @@ int main(int argc, char** argv) {
   std::vector<uint8_t> memory(options.arena_bytes);
   {
     bmrt::Arena probe(bmrt::MutableByteSpan(memory.data(), memory.size()));
-    if (!MakeEngine(options.engine, probe)) return Usage("unknown --engine (available: test)");
+    if (!MakeEngine(options.engine, probe, options.code_bytes)) {
+      return Usage("unknown --engine (available: test, iree)");
+    }
   }
   switch (options.link) {
     case Options::Link::kTcp: return ServeTcp(options, memory);
