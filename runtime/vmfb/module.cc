@@ -418,6 +418,8 @@ Status ModuleBuilder::Allocate(Arena& arena) {
 }
 
 Result<Module*> ModuleBuilder::Build(Arena& arena) {
+  // The header pass sizes the tables; it runs into a scratch module first so that nothing is
+  // allocated for a module that fails early, then again into the allocated one (cheap).
   Module scratch;
   module_ = &scratch;
   BMRT_RETURN_IF_ERROR(ReadHeader());
