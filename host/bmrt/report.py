@@ -218,8 +218,12 @@ def summary_rows(results: dict[str, Any]) -> list[tuple[str, ...]]:
     row("arena peak", [_bytes(_peak(run["allocation_stats"])) for run in runs])
     row("arena capacity", [_bytes(_first(run["allocation_stats"], ("arena_capacity_bytes",)))
                            for run in runs])
+    row("arena in use after the run", [_bytes(_first(run["statistics"], ("arena_in_use_bytes",)))
+                                       for run in runs])
     row("model buffer", [_bytes(_first(run["allocation_stats"], ("model_bytes",)))
                          for run in runs])
+    row("loaded module (engine)", [_bytes(_first(run["statistics"], ("engine_loaded_bytes",)))
+                                   for run in runs])
     row("goals met", [", ".join(f"{k}: {'yes' if v else 'NO'}" for k, v in run["goals"].items())
                       or "n/a" for run in runs])
     return rows
