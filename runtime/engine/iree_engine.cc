@@ -244,9 +244,11 @@ Status IreeEngine::Run(ByteSpan inputs, MutableByteSpan outputs) {
   vm::Value results[protocol::kMaxOutputs];
   size_t count = 0;
   kernel_counter_.dispatches = kernel_counter_.workgroups = kernel_counter_.counted = 0;
+  uint64_t invoke_start = options_.read_counter != nullptr ? options_.read_counter() : 0;
   Status status = context_->InvokeFunction(
       function_ordinal_, Span<const vm::Value>(args, spec_.num_inputs),
       Span<vm::Value>(results, spec_.num_outputs), &count);
+  uint64_t invoke_count = options_.read_counter != nullptr ? options_.read_counter() - invoke_start : 0;
   if (!status.ok()) return Fail(status.code(), "inference failed", status.message());
   if (count != spec_.num_outputs) return Internal("the model returned fewer outputs than declared");
   offset = 0;
@@ -260,6 +262,7 @@ Status IreeEngine::Run(ByteSpan inputs, MutableByteSpan outputs) {
   last_dispatches_ = kernel_counter_.dispatches;
   last_workgroups_ = kernel_counter_.workgroups;
   last_kernel_count_ = kernel_counter_.counted;
+  last_invoke_count_ = invoke_count;
   total_kernel_count_ += last_kernel_count_;
   return OkStatus();
 }
@@ -273,6 +276,7 @@ void IreeEngine::CollectStats(protocol::StatsSink& sink) {
   if (options_.read_counter != nullptr) {
     sink.Add("last_dispatches", last_dispatches_);
     sink.Add("last_workgroups", last_workgroups_);
+    sink.Add("last_invoke_instructions", last_invoke_count_);
     sink.Add("last_kernel_instructions", last_kernel_count_);
     sink.Add("total_kernel_instructions", total_kernel_count_);
   }

@@ -30,7 +30,8 @@ struct IreeEngineOptions {
   uint64_t max_steps = 200u * 1000 * 1000;
   size_t stack_bytes = 32 * 1024;
   // When set (e.g. the retired-instruction counter), Run measures the part of each inference
-  // spent inside kernel calls (CollectStats: "kernel_instructions").
+  // spent in the entry function's call ("last_invoke_instructions") and inside kernel calls
+  // ("last_kernel_instructions").
   uint64_t (*read_counter)() = nullptr;
 };
 
@@ -82,6 +83,7 @@ class IreeEngine final : public server::Engine {
   uint64_t last_dispatches_ = 0;
   uint64_t last_workgroups_ = 0;
   uint64_t last_kernel_count_ = 0;
+  uint64_t last_invoke_count_ = 0;  // the entry function's call, kernels included
   uint64_t total_kernel_count_ = 0;
 
   vmfb::ErrorMessage load_message_;
