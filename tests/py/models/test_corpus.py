@@ -142,3 +142,24 @@ def test_target_refuses_a_malformed_kernel_with_a_reason(firmware):
     outputs = corpus.run_through_protocol(client, model, model.compile("rv32-vector"),
                                           _inputs("softmax")[:1])
     assert outputs[0][0].shape == (4, 10)
+
+
+def test_target_instruction_counts_are_exact_and_split(firmware):
+    """Under -icount shift=0 the same input costs the same instructions every time; kernel calls
+    are a part of the entry call, which is a part of the whole Run."""
+    client, _ = firmware
+    model = corpus.load("magic_wand")
+    client.upload_io_spec(model.spec())
+    client.upload_model(model.compile("rv32-vector").read_bytes())
+    data = corpus.pack(_inputs("magic_wand")[0])
+    counts = []
+    for _ in range(3):
+        client.infer(data)
+        stats = client.download_stats()
+        counts.append(tuple(stats[key].value for key in (
+            "last_inference_instructions", "last_invoke_instructions",
+            "last_kernel_instructions", "last_dispatches")))
+    assert counts[0] == counts[1] == counts[2]
+    total, invoke, kernels, dispatches = counts[0]
+    assert 0 < kernels < invoke < total
+    assert dispatches > 0
