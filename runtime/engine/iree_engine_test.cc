@@ -202,3 +202,54 @@ TEST_F(IreeEngineTest, CountsDispatchesAndKernelTime) {
 
 }  // namespace
 }  // namespace bmrt::engine
+
+namespace bmrt::engine {
+namespace {
+
+// A dynamic-shape function passes the load-time checks for any length; the output it actually
+// returns is checked at Run against the IO spec (shape and byte size), never copied blindly.
+TEST(IreeEngineRunChecks, OutputThatDiffersFromTheSpecIsAnError) {
+  ASSERT_FALSE(elf::testing::SamplesDirectory().empty()) << "BMRT_HAL_SAMPLES is not set";
+  elf::testing::HostCodeMemory code;
+  std::vector<uint8_t> storage(16 << 20);
+  Arena arena(MutableByteSpan(storage.data(), storage.size()));
+  std::vector<uint8_t> file = ReadSample("elementwise_x86_64.vmfb");
+  ASSERT_FALSE(file.empty());
+  auto* bytes = static_cast<uint8_t*>(arena.Allocate(file.size()));
+  memcpy(bytes, file.data(), file.size());
+  const size_t baseline = arena.stats().bytes_in_use;
+
+  protocol::ModelSpec spec;
+  spec.num_inputs = 2;
+  spec.inputs[0] = spec.inputs[1] = Tensor({8});
+  spec.num_outputs = 1;
+  spec.outputs[0] = Tensor({8});
+  strncpy(spec.entry_function, "scale_dynamic", protocol::kMaxNameLength);
+  IreeEngineOptions options;
+  options.code = code.code_memory();
+  IreeEngine engine(arena, options);
+  Status status = engine.LoadModel(ByteSpan(bytes, file.size()), spec);
+  ASSERT_TRUE(status.ok()) << status.message();
+  std::vector<float> inputs(16, 2.0f), outputs(8, 0.0f);
+  ByteSpan in(reinterpret_cast<const uint8_t*>(inputs.data()), 64);
+  status = engine.Run(in, MutableByteSpan(reinterpret_cast<uint8_t*>(outputs.data()), 32));
+  ASSERT_TRUE(status.ok()) << status.message();
+  EXPECT_EQ(outputs, std::vector<float>(8, 6.0f));  // a * b + a
+  engine.UnloadModel();
+
+  spec.outputs[0] = Tensor({4});  // the function returns 8 elements
+  ASSERT_TRUE(engine.LoadModel(ByteSpan(bytes, file.size()), spec).ok());
+  std::vector<float> short_output(4, -1.0f);
+  status = engine.Run(in, MutableByteSpan(reinterpret_cast<uint8_t*>(short_output.data()), 16));
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(std::string(status.message()).find("output 0"), std::string::npos) << status.message();
+  EXPECT_EQ(short_output, std::vector<float>(4, -1.0f));  // nothing copied
+  engine.UnloadModel();
+
+  spec.outputs[0] = Tensor({8}, protocol::ElementCode::kInt, 32);  // declared f32 -> refused
+  EXPECT_EQ(engine.LoadModel(ByteSpan(bytes, file.size()), spec).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(arena.stats().bytes_in_use, baseline);
+}
+
+}  // namespace
+}  // namespace bmrt::engine
