@@ -3,6 +3,10 @@
 //
 //   bmrt-run-module --module=m.vmfb --function=main --input=5 --input=f32=1.5
 //   options: --arena_bytes=N (default 64 MiB)  --print_stats (arena peak to stderr)
+//            --repeat=N (invoke N more times and print the mean time per invocation to stderr)
+#include <time.h>
+
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -26,13 +30,14 @@ struct Options {
   std::vector<std::string> inputs;
   size_t arena_bytes = 64u << 20;
   bool print_stats = false;
+  size_t repeat = 0;
 };
 
 int Usage(const char* problem) {
   std::fprintf(stderr,
                "bmrt-run-module: %s\n"
                "usage: bmrt-run-module --module=file.vmfb --function=name [--input=value]...\n"
-               "       [--arena_bytes=N] [--print_stats]\n",
+               "       [--arena_bytes=N] [--print_stats] [--repeat=N]\n",
                problem);
   return 2;
 }
@@ -52,6 +57,8 @@ bool ParseOptions(int argc, char** argv, Options* options) {
       options->inputs.push_back(v);
     } else if (const char* v = value_of("--arena_bytes=")) {
       options->arena_bytes = std::strtoull(v, nullptr, 0);
+    } else if (const char* v = value_of("--repeat=")) {
+      options->repeat = std::strtoull(v, nullptr, 0);
     } else if (arg == "--print_stats") {
       options->print_stats = true;
     } else {
@@ -139,6 +146,28 @@ int Run(const Options& options) {
       }
       for (size_t i = 0; i < count; ++i) {
         std::printf("result[%zu]: %s", i, tools::FormatValue(results[i]).c_str());
+      }
+      if (status.ok() && options.repeat > 0) {
+        auto cpu_now = [] {
+          timespec t;
+          clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+          return double(t.tv_sec) * 1e9 + double(t.tv_nsec);
+        };
+        double cpu_start = cpu_now();
+        auto start = std::chrono::steady_clock::now();
+        for (size_t i = 0; i < options.repeat && status.ok(); ++i) {
+          status = context->InvokeFunction(function->function_ordinal,
+                                           Span<const vm::Value>(args.data(), args.size()),
+                                           Span<vm::Value>(results.data(), results.size()),
+                                           &count);
+        }
+        auto elapsed = std::chrono::steady_clock::now() - start;
+        double ns = std::chrono::duration<double, std::nano>(elapsed).count();
+        double cpu_ns = cpu_now() - cpu_start;
+        std::fprintf(stderr,
+                     "bmrt-run-module: %zu invocations, %.1f ns CPU (%.1f ns wall) per invocation\n",
+                     options.repeat, cpu_ns / double(options.repeat), ns / double(options.repeat));
+        if (!status.ok()) exit_code = Fail("repeating the invocation", status);
       }
     }
   }

@@ -2,6 +2,7 @@
 runners (bmrt-run-module from the host build, iree-run-module from the pinned venv)."""
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from dataclasses import dataclass
@@ -13,7 +14,9 @@ from bmrt import iree_tools
 
 REPO = Path(__file__).resolve().parents[3]
 CORPUS = REPO / "tests" / "vm" / "modules"
-BMRT_RUN_MODULE = REPO / "build" / "host" / "tools" / "run_module" / "bmrt-run-module"
+# $BMRT_RUN_MODULE selects another build of the runner (e.g. a sanitizer build).
+BMRT_RUN_MODULE = Path(os.environ.get(
+    "BMRT_RUN_MODULE", REPO / "build" / "host" / "tools" / "run_module" / "bmrt-run-module"))
 RUN_TIMEOUT_SECONDS = 60
 
 
