@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   clang-22 lld-22 llvm-22 libclang-rt-22-dev
   cmake ninja-build make libgtest-dev
-  qemu-system-misc
+  qemu-system-misc valgrind
   picolibc-riscv64-unknown-elf gcc-riscv64-unknown-elf
   python3 python3-venv
 )
