@@ -6,6 +6,17 @@
 #include "runtime/base/span.h"
 #include "runtime/base/types.h"
 
+// Host builds with AddressSanitizer poison freed blocks and the slack behind every request, so
+// that reads and writes past a request or after a free are reported like heap errors.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BMRT_ARENA_POISONING 1
+#endif
+#endif
+#if !defined(BMRT_ARENA_POISONING) && defined(__SANITIZE_ADDRESS__)
+#define BMRT_ARENA_POISONING 1
+#endif
+
 namespace bmrt {
 
 struct ArenaStats {
@@ -26,6 +37,9 @@ class Arena {
   explicit Arena(MutableByteSpan region) { Initialize(region); }
   Arena(const Arena&) = delete;
   Arena& operator=(const Arena&) = delete;
+#ifdef BMRT_ARENA_POISONING
+  ~Arena();  // hands the region back unpoisoned
+#endif
 
   // Takes over `region`; every earlier allocation is forgotten.
   void Initialize(MutableByteSpan region);
@@ -38,6 +52,11 @@ class Arena {
   // Gives back the tail of a live allocation so that only `new_size` bytes stay reserved; for
   // buffers whose final size is known only after filling them. Growing is not supported.
   void Shrink(void* pointer, size_t new_size);
+  // Reserves the largest block available (less `alignment` slack) for a buffer whose final size
+  // is known only after filling it; *size receives the usable size (0 and null when nothing is
+  // free). A reservation counts in the statistics only with the size that Shrink (or Free)
+  // leaves, so the peak stays meaningful. One reservation at a time.
+  void* ReserveLargest(size_t alignment, size_t* size);
   // Size of the largest request that could succeed now (at kMinAlignment).
   size_t LargestFreeRequest() const;
   // Requested size of a live allocation, or 0 for null.
@@ -74,10 +93,13 @@ class Arena {
 
   BlockHeader* HeaderOf(const void* pointer) const;
   void InsertFree(uint8_t* start, size_t size);
+  void ShrinkBlock(BlockHeader* header, void* pointer, size_t new_size);
 
   uint8_t* base_ = nullptr;
   size_t capacity_ = 0;
   FreeBlock* free_list_ = nullptr;
+  void* reservation_ = nullptr;
+  size_t peak_before_reservation_ = 0;
   ArenaStats stats_;
 };
 

@@ -76,3 +76,40 @@ TEST(ArenaTest, ShrinkReturnsTheTail) {
 
 }  // namespace
 }  // namespace bmrt
+
+namespace bmrt {
+namespace {
+
+TEST(ArenaTest, ReservationCountsOnlyWhatShrinkKeeps) {
+  Arena arena(MutableByteSpan(g_region, sizeof(g_region)));
+  void* before = arena.Allocate(1000);
+  size_t peak_before = arena.stats().peak_bytes_in_use;
+  size_t size = 0;
+  auto* reserved = static_cast<uint8_t*>(arena.ReserveLargest(64, &size));
+  ASSERT_NE(reserved, nullptr);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(reserved) % 64, 0u);
+  EXPECT_GT(size, sizeof(g_region) / 2);
+  EXPECT_EQ(arena.stats().peak_bytes_in_use, peak_before);
+  size_t dummy = 0;
+  EXPECT_EQ(arena.ReserveLargest(64, &dummy), nullptr);  // one at a time
+  arena.Shrink(reserved, 5000);
+  EXPECT_EQ(arena.AllocationSize(reserved), 5000u);
+  EXPECT_EQ(arena.stats().peak_bytes_in_use, arena.stats().bytes_in_use);
+  EXPECT_LT(arena.stats().peak_bytes_in_use, peak_before + 5200);
+  EXPECT_EQ(arena.stats().bytes_allocated, 6000u);
+  arena.Free(reserved);
+  arena.Free(before);
+  EXPECT_EQ(arena.stats().bytes_in_use, 0u);
+
+  // A reservation given up without Shrink leaves the statistics as they were.
+  size_t peak = arena.stats().peak_bytes_in_use;
+  void* again = arena.ReserveLargest(16, &size);
+  ASSERT_NE(again, nullptr);
+  arena.Free(again);
+  EXPECT_EQ(arena.stats().peak_bytes_in_use, peak);
+  EXPECT_EQ(arena.stats().bytes_allocated, 6000u);
+  EXPECT_EQ(arena.stats().bytes_freed, 6000u);
+}
+
+}  // namespace
+}  // namespace bmrt

@@ -60,11 +60,11 @@ void InferenceServer::BeginUpload(MessageKind kind, uint32_t announced_size) {
       if (g1 && announced_size == 0) return FailUpload(InvalidArgument("model is empty"));
       // Chunked uploads do not announce their size: take the largest block, shrink at the end.
       size_t request = announced_size;
-      if (!g1) {
-        size_t largest = arena_.LargestFreeRequest();
-        request = largest > kModelAlignment ? largest - kModelAlignment : 0;
+      if (g1) {
+        model_ = static_cast<uint8_t*>(arena_.Allocate(request, kModelAlignment));
+      } else {
+        model_ = static_cast<uint8_t*>(arena_.ReserveLargest(kModelAlignment, &request));
       }
-      model_ = static_cast<uint8_t*>(arena_.Allocate(request, kModelAlignment));
       if (model_ == nullptr || request == 0) {
         arena_.Free(model_);
         model_ = nullptr;
