@@ -43,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     steps = [("host", lambda: host_overhead(args.build, args.quick)),
              ("simulated", lambda: simulated(args.build, args.quick)),
              ("footprint", lambda: footprint(args.build)),
-             ("memory", lambda: memory(args.build, args.quick)),
+             ("memory", lambda: memory(
+                 args.build, results["simulated"]["targets"]["rv32-vector"]["server_stats"])),
              ("link", lambda: link_speed(args.build, args.quick))]
     for name, step in steps:
         print(f"bench: {name} ...", file=sys.stderr, flush=True)

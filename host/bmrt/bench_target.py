@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import subprocess
 import tempfile
 import threading
 import time
@@ -68,7 +69,9 @@ def simulated(build: Path, quick: bool) -> dict:
                             "kernel_instructions": kernel, "outside_kernels": total - kernel,
                             "outside_share": (total - kernel) / total,
                             "all_counts": counts, "dispatches": int(stats.get("last_dispatches", 0)),
-                            "workgroups": int(stats.get("last_workgroups", 0))}
+                            "workgroups": int(stats.get("last_workgroups", 0)),
+                            "server_stats": {k: v for k, v in stats.items()
+                                             if isinstance(v, (int, float))}}
     vector, scalar = runs["rv32-vector"], runs["rv32-scalar"]
     return {"model": "magic_wand (float32, static batch)", "targets": runs,
             "vector_over_scalar": vector["instructions_per_inference"]
@@ -77,12 +80,28 @@ def simulated(build: Path, quick: bool) -> dict:
                        "STATS last_inference_instructions / last_kernel_instructions"}
 
 
+def _demangled_section(name: str) -> str:
+    """`lib.a(obj.o):(.text._ZN...)` -> `obj.o .text <demangled symbol>` (best effort)."""
+    source, _, section = name.partition(":(")
+    section = section.rstrip(")")
+    obj = source.rsplit("/", 1)[-1]
+    kind, _, symbol = section[1:].partition(".")
+    if symbol.startswith("_Z"):
+        try:
+            symbol = subprocess.run(["llvm-cxxfilt-22", symbol], capture_output=True, text=True,
+                                    timeout=10).stdout.strip() or symbol
+        except OSError:
+            pass
+    return f"{obj} .{kind} {symbol}"[:140]
+
+
 def footprint(build: Path) -> dict:
     map_path = (build / FIRMWARE).with_suffix(".map")
     if not map_path.is_file():
         raise RuntimeError(f"{map_path} missing: run `make firmware`")
     line_re = re.compile(r"^\s*([0-9a-f]+)\s+([0-9a-f]+)\s+([0-9a-f]+)\s+\d+ ( *)(\S.*)$")
     table: dict[str, dict[str, int]] = {}
+    largest: list[tuple[int, str, str]] = []
     output = None
     for line in map_path.read_text().splitlines():
         match = line_re.match(line)
@@ -98,11 +117,15 @@ def footprint(build: Path) -> dict:
                              else "other (linker)")
             row = table.setdefault(component, {"text": 0, "rodata": 0, "data": 0, "bss": 0})
             row[output] += size
+            if output in ("text", "rodata"):
+                largest.append((size, component, _demangled_section(name)))
     totals = {kind: sum(row[kind] for row in table.values()) for kind in ("text", "rodata", "data", "bss")}
     return {"map": str(map_path.relative_to(build.parent) if build.parent in map_path.parents
                        else map_path),
             "components": dict(sorted(table.items(), key=lambda kv: -kv[1]["text"] - kv[1]["rodata"])),
             "totals": totals, "code_and_rodata": totals["text"] + totals["rodata"],
+            "largest_sections": [{"bytes": size, "component": component, "section": section}
+                                 for size, component, section in sorted(largest, reverse=True)[:12]],
             "command": "linker map of `make firmware` (input sections by archive/object)"}
 
 
@@ -129,7 +152,8 @@ def activation_lower_bound(model: models.Model) -> dict:
     return {"bytes": best, "operator": where}
 
 
-def memory(build: Path, quick: bool) -> dict:
+def memory(build: Path, server_stats: dict) -> dict:
+    """`server_stats`: the STATS records after the vector build's inferences (simulated())."""
     model = models.resolve("magic_wand")
     compiled = compiler.compile_model(model.path, "rv32-vector")
     spec = model.io_spec.inputs[0]
@@ -137,12 +161,8 @@ def memory(build: Path, quick: bool) -> dict:
     lower = compiled.size + activations["bytes"]
     result: dict = {"module_bytes": compiled.size, "largest_live_activations": activations,
                     "lower_bound": lower}
+    stats = server_stats
     with tempfile.TemporaryDirectory(prefix="bmrt-bench-mem-") as scratch:
-        with _server(build, True, Path(scratch) / "server.log") as session:
-            session.upload_io_spec(model.io_spec.raw)
-            session.upload_model(compiled.vmfb.read_bytes(), show_progress=False)
-            session.infer(_wand_input(spec))
-            stats = session.statistics()
         result["server"] = {key: int(stats[key]) for key in (
             "arena_in_use_bytes", "arena_peak_bytes", "arena_capacity_bytes", "model_bytes",
             "engine_loaded_bytes") if key in stats}
@@ -165,7 +185,7 @@ def memory(build: Path, quick: bool) -> dict:
         peak = int(match.group(1))
         result["check_firmware_arena_peak"] = peak
         result["peak_with_module_over_bound"] = (peak + compiled.size) / lower
-    result["command"] = (f"server STATS after one inference; {CHECK_FIRMWARE} log "
+    result["command"] = (f"server STATS after the inferences above; {CHECK_FIRMWARE} log "
                          "'model: arena peak'; bound from the TFLite interpreter's tensors")
     return result
 
