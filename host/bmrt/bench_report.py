@@ -137,19 +137,34 @@ def _footprint(fp: dict) -> list[str]:
 def _memory(mem: dict) -> list[str]:
     act = mem["largest_live_activations"]
     server = mem["server"]
-    ratio = mem["peak_with_module_over_bound"]
+    peak = mem.get("server_peak_over_bound")
+    ratio = peak if peak is not None else mem["peak_with_module_over_bound"]
+    if peak is not None:
+        server_peak = (f"- server: arena peak {server.get('arena_peak_bytes')} B (module upload "
+                       f"included) = **{peak:.2f}x** the bound (the goal's figure)")
+    else:
+        server_peak = (f"- server: its `arena_peak_bytes` record reads "
+                       f"{server.get('arena_peak_bytes')} of {server.get('arena_capacity_bytes')} B"
+                       " because the model upload reserves the free arena while it streams in, so "
+                       "it says nothing about inference; the check firmware's figure is used")
     return ["## Memory (magic wand, rv32-vector)", "", f"Command: {mem['command']}.", "",
+            server_peak,
             f"- lower bound: module {mem['module_bytes']} B + largest live activations "
             f"{act['bytes']} B (at {act['operator']}) = {mem['lower_bound']} B",
             f"- check firmware: arena peak {mem['check_firmware_arena_peak']} B + module "
             f"{mem['module_bytes']} B = {ratio:.2f}x the bound",
-            f"- server after one inference: arena in use {server.get('arena_in_use_bytes')} B "
+            f"- server after the inferences: arena in use {server.get('arena_in_use_bytes')} B "
             f"(upload {server.get('model_bytes')} B + loaded state "
             f"{server.get('engine_loaded_bytes')} B) = {mem['server_in_use_over_bound']:.2f}x the "
-            f"bound; its `arena_peak_bytes` record reads {server.get('arena_peak_bytes')} of "
-            f"{server.get('arena_capacity_bytes')} B because the model upload reserves the free "
-            "arena while it streams in, so it says nothing about inference",
-            "", f"Goal: at most {GOALS['memory_over_bound']}x: {_verdict(ratio <= GOALS['memory_over_bound'])}."]
+            f"bound",
+            "", f"Goal: at most {GOALS['memory_over_bound']}x: {_verdict(ratio <= GOALS['memory_over_bound'])}."
+            + ("" if ratio <= GOALS["memory_over_bound"] else
+               f" Where it goes: the loaded state ({server.get('engine_loaded_bytes')} B) is "
+               "larger than the module itself: the VM stack reserved per context "
+               "(IreeEngineOptions::stack_bytes, 32 KiB by default) is the largest part, then a "
+               f"relocated copy of the kernel library ({mem.get('kernel_library_bytes', 0)} B in "
+               "the module), the parsed module model and the hal objects. A stack sized from the "
+               "module's frames would bring the peak closest to the bound.")]
 
 
 def _link(link: dict) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import struct
 import subprocess
 import tempfile
 import threading
@@ -152,6 +153,16 @@ def activation_lower_bound(model: models.Model) -> dict:
     return {"bytes": best, "operator": where}
 
 
+def embedded_elf_bytes(vmfb: bytes) -> int:
+    """Size of the (32-bit) kernel library inside a .vmfb: up to its section header table."""
+    start = vmfb.find(b"\x7fELF")
+    if start < 0 or vmfb[start + 4] != 1:
+        return 0
+    shoff, = struct.unpack_from("<I", vmfb, start + 0x20)
+    shentsize, shnum = struct.unpack_from("<HH", vmfb, start + 0x2E)
+    return shoff + shentsize * shnum
+
+
 def memory(build: Path, server_stats: dict) -> dict:
     """`server_stats`: the STATS records after the vector build's inferences (simulated())."""
     model = models.resolve("magic_wand")
@@ -160,6 +171,7 @@ def memory(build: Path, server_stats: dict) -> dict:
     activations = activation_lower_bound(model)
     lower = compiled.size + activations["bytes"]
     result: dict = {"module_bytes": compiled.size, "largest_live_activations": activations,
+                    "kernel_library_bytes": embedded_elf_bytes(compiled.vmfb.read_bytes()),
                     "lower_bound": lower}
     stats = server_stats
     with tempfile.TemporaryDirectory(prefix="bmrt-bench-mem-") as scratch:
@@ -167,6 +179,11 @@ def memory(build: Path, server_stats: dict) -> dict:
             "arena_in_use_bytes", "arena_peak_bytes", "arena_capacity_bytes", "model_bytes",
             "engine_loaded_bytes") if key in stats}
         result["server_in_use_over_bound"] = stats["arena_in_use_bytes"] / lower
+        # The peak includes the uploaded module (it lives in the arena); older firmwares
+        # reserved the whole free arena during the upload, which made the record meaningless.
+        peak_ok = stats["arena_peak_bytes"] < 0.9 * stats["arena_capacity_bytes"]
+        result["server_peak_meaningful"] = peak_ok
+        result["server_peak_over_bound"] = stats["arena_peak_bytes"] / lower if peak_ok else None
         # The check firmware runs the same module from a fixed address: its arena peak is the
         # runtime's whole use during load and inference, with the module bytes outside it.
         data = Path(scratch) / "input.bin"
