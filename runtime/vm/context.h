@@ -27,7 +27,8 @@ struct Frame;
 struct ContextOptions {
   size_t stack_bytes = 32 * 1024;  // frames (headers + register banks) of one invocation
   uint32_t max_depth = 256;        // nested calls
-  // Bytecode ops one invocation may run before it fails with DEADLINE_EXCEEDED (0: no limit).
+  // Control transfers (branches and calls) one invocation may make before it fails with
+  // DEADLINE_EXCEEDED (0: no limit).
   // Untrusted modules cannot hang the caller when this is set.
   uint64_t max_steps = 0;
 };

@@ -204,6 +204,10 @@ constexpr Status kLoadRange = OutOfRange("vm.buffer load out of range");
     R[d_] = int32_t(expr);                                   \
     break;                                                   \
   }
+// The step budget is charged on every control transfer (branches and calls): any endless
+// execution must take them, and straight-line ops stay free of the check.
+#define COUNT_STEP() \
+  if (__builtin_expect(--steps_left == 0, 0)) TRAP(DeadlineExceeded("VM step budget exhausted"))
 #define SET_I32(regs, r, v) ((regs)[r] = int32_t(v))
 #define GET_I32(regs, r) ((regs)[r])
 
@@ -251,7 +255,6 @@ Status Interpreter::Execute(Frame* entry) {
   }
 
   for (;;) {
-    if (--steps_left == 0) TRAP(DeadlineExceeded("VM step budget exhausted"));
     uint8_t opcode = *ip++;
     switch (opcode) {
       case vmfb::kOpcodeBlock:
@@ -584,6 +587,7 @@ Status Interpreter::Execute(Frame* entry) {
       case 0x56:    // br
       case 0x5D:    // yield (synchronous: a branch)
       case 0x61: {  // break (no debugger: a branch)
+        COUNT_STEP();
         uint32_t target = DEC_U32();
         ip = Align2(code, ip);
         Remap(R, F, ip);
@@ -591,6 +595,7 @@ Status Interpreter::Execute(Frame* entry) {
         break;
       }
       case 0x60: {  // cond_break
+        COUNT_STEP();
         DEC_U16();
         uint32_t target = DEC_U32();
         ip = Align2(code, ip);
@@ -599,6 +604,7 @@ Status Interpreter::Execute(Frame* entry) {
         break;
       }
       case 0x57: {  // cond_br
+        COUNT_STEP();
         int32_t condition = R[DEC_U16()];
         uint32_t true_target = DEC_U32();
         ip = Align2(code, ip);
@@ -616,6 +622,7 @@ Status Interpreter::Execute(Frame* entry) {
         break;
       }
       case 0x83: {  // br_table
+        COUNT_STEP();
         int32_t index = R[DEC_U16()];
         uint32_t target = DEC_U32();
         ip = Align2(code, ip);
@@ -638,6 +645,7 @@ Status Interpreter::Execute(Frame* entry) {
       case 0x59:    // call.variadic
       case 0x87:    // call.yieldable
       case 0x88: {  // call.variadic.yieldable
+        COUNT_STEP();
         uint32_t callee = DEC_U32();
         const uint8_t* segments = nullptr;
         if (opcode == 0x59 || opcode == 0x88) {

@@ -47,14 +47,19 @@ inline const uint8_t* Align2(const uint8_t* code, const uint8_t* ip) {
   return code + ((ip - code + 1) & ~ptrdiff_t(1));
 }
 
+// Ref half of a remap pair; out of line so the value-copy loop stays small.
+[[gnu::noinline]] inline void RemapRef(Ref* refs, uint16_t src, uint16_t dst) {
+  RetainOrMove(refs, src, refs[dst & kRefMask]);
+}
+
 // Applies a branch remap list (u16 count, {src, dst} pairs) in order.
 inline void Remap(int32_t* regs, Ref* refs, const uint8_t* list) {
-  uint16_t count = LoadLe16(list);
   const uint8_t* pair = list + 2;
-  for (uint16_t i = 0; i < count; ++i, pair += 4) {
+  const uint8_t* end = pair + 4 * size_t(LoadLe16(list));
+  for (; pair != end; pair += 4) {
     uint16_t src = LoadLe16(pair), dst = LoadLe16(pair + 2);
-    if (src & kRefBit) {
-      RetainOrMove(refs, src, refs[dst & kRefMask]);
+    if (__builtin_expect(src & kRefBit, 0)) {
+      RemapRef(refs, src, dst);
     } else {
       regs[dst] = regs[src];
     }
