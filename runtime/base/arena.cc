@@ -136,7 +136,12 @@ void Arena::Free(void* pointer) {
   tag->magic = 0;  // catches a double free
   size_t block_size = header->block_size;
   stats_.bytes_in_use -= block_size;
-  stats_.bytes_freed += header->request_size;
+  if (pointer == reservation_) {
+    reservation_ = nullptr;
+    stats_.peak_bytes_in_use = peak_before_reservation_;
+  } else {
+    stats_.bytes_freed += header->request_size;
+  }
   --stats_.live_allocations;
   Poison(header, block_size);
   Unpoison(header, sizeof(FreeBlock));
@@ -145,12 +150,45 @@ void Arena::Free(void* pointer) {
 
 void Arena::Shrink(void* pointer, size_t new_size) {
   BlockHeader* header = HeaderOf(pointer);
-  if (!header || new_size >= header->request_size) return;
+  if (!header) return;
+  if (pointer == reservation_) {
+    reservation_ = nullptr;
+    if (new_size > header->request_size) new_size = header->request_size;
+    // The reserved size was never counted as allocated; only what stays is.
+    stats_.bytes_allocated += new_size;
+    ShrinkBlock(header, pointer, new_size);
+    stats_.peak_bytes_in_use = Max(peak_before_reservation_, stats_.bytes_in_use);
+    return;
+  }
+  if (new_size >= header->request_size) return;
+  stats_.bytes_freed += header->request_size - new_size;
+  ShrinkBlock(header, pointer, new_size);
+}
+
+void* Arena::ReserveLargest(size_t alignment, size_t* size) {
+  *size = 0;
+  if (reservation_ || !IsPowerOfTwo(alignment)) return nullptr;
+  size_t largest = LargestFreeRequest();
+  size_t slack = alignment > kMinAlignment ? alignment : 0;
+  if (largest <= slack) return nullptr;
+  size_t request = (largest - slack) & ~(kGranule - 1);
+  size_t peak = stats_.peak_bytes_in_use;
+  uint64_t allocated = stats_.bytes_allocated;
+  void* pointer = Allocate(request, alignment);
+  if (!pointer) return nullptr;
+  stats_.bytes_allocated = allocated;
+  stats_.peak_bytes_in_use = peak;
+  peak_before_reservation_ = peak;
+  reservation_ = pointer;
+  *size = request;
+  return pointer;
+}
+
+void Arena::ShrinkBlock(BlockHeader* header, void* pointer, size_t new_size) {
   auto* start = reinterpret_cast<uint8_t*>(header);
   size_t payload_offset = static_cast<uint8_t*>(pointer) - start;
   size_t used = AlignUp(payload_offset + new_size, kGranule);
   if (used < kHeaderSize + kGranule) used = kHeaderSize + kGranule;
-  stats_.bytes_freed += header->request_size - new_size;
   header->request_size = uint32_t(new_size);
   uint8_t* request_end = static_cast<uint8_t*>(pointer) + new_size;
   Poison(request_end, size_t(start + header->block_size - request_end));

@@ -52,6 +52,11 @@ class Arena {
   // Gives back the tail of a live allocation so that only `new_size` bytes stay reserved; for
   // buffers whose final size is known only after filling them. Growing is not supported.
   void Shrink(void* pointer, size_t new_size);
+  // Reserves the largest block available (less `alignment` slack) for a buffer whose final size
+  // is known only after filling it; *size receives the usable size (0 and null when nothing is
+  // free). A reservation counts in the statistics only with the size that Shrink (or Free)
+  // leaves, so the peak stays meaningful. One reservation at a time.
+  void* ReserveLargest(size_t alignment, size_t* size);
   // Size of the largest request that could succeed now (at kMinAlignment).
   size_t LargestFreeRequest() const;
   // Requested size of a live allocation, or 0 for null.
@@ -88,10 +93,13 @@ class Arena {
 
   BlockHeader* HeaderOf(const void* pointer) const;
   void InsertFree(uint8_t* start, size_t size);
+  void ShrinkBlock(BlockHeader* header, void* pointer, size_t new_size);
 
   uint8_t* base_ = nullptr;
   size_t capacity_ = 0;
   FreeBlock* free_list_ = nullptr;
+  void* reservation_ = nullptr;
+  size_t peak_before_reservation_ = 0;
   ArenaStats stats_;
 };
 
