@@ -2,9 +2,10 @@
 larger than the arena, a thousand requests in a row without a leak (G4), and - once the firmware
 serves the IREE engine - a model that verifies but fails at run time and inputs full of NaN/Inf.
 
-One QEMU boot per generation serves every test of that generation. The engine is probed from the
-firmware's log line `engine: ...`: tests written for the protocol test engine skip on another
-engine and vice versa, each naming the engine it found."""
+The protocol-level faults boot the test engine (boot word `test-engine`), one QEMU boot per
+generation; the model-level faults boot the firmware's default engine once (G4). Either way the
+engine is probed from the firmware's log line `engine: ...`: a test skips, naming the engine it
+found, when the firmware cannot serve it (e.g. a firmware built without the IREE engine)."""
 from __future__ import annotations
 
 import re
@@ -31,6 +32,7 @@ FAILING_MODEL_SOURCE = Path(__file__).with_name("fails_at_run_time.mlir")
 MAGIC_WAND = SHARED / "models/magic_wand/magic_wand.tflite"
 # Requests in a row per generation: the full thousand on G4 (Kenning's current protocol), fewer
 # on the others to keep CI time down.
+RELOADS = 8  # real-model uploads (each takes about a second over the QEMU UART)
 REQUESTS_IN_A_ROW = {Generation.G1: 200, Generation.G2: 200, Generation.G4: 1000}
 
 
@@ -80,19 +82,31 @@ class Firmware:
         return stats["host_bytes_allocated"].value - stats["host_bytes_freed"].value  # G1 form
 
 
-@pytest.fixture(scope="module", params=[Generation.G1, Generation.G2, Generation.G4], ids=lambda g: g.value)
-def firmware(request, tmp_path_factory) -> Iterator[Firmware]:
+def boot(generation: Generation, boot_args: str, tmp_path_factory) -> Iterator[Firmware]:
     if not FIRMWARE.is_file():
         pytest.skip(f"firmware not built: {FIRMWARE}")
     from bmrt.simulator import Simulator
-    log = tmp_path_factory.mktemp(f"faults-{request.param.value}") / "firmware.log"
-    with Simulator(FIRMWARE, uart="socket", log_path=log, connect_uart=False) as simulator:
+    log = tmp_path_factory.mktemp(f"faults-{generation.value}") / "firmware.log"
+    with Simulator(FIRMWARE, uart="socket", log_path=log, connect_uart=False,
+                   boot_args=boot_args) as simulator:
         simulator.wait_for_log("Runtime started", timeout=30.0)
-        target = Firmware(simulator, request.param)
+        target = Firmware(simulator, generation)
         try:
             yield target
         finally:
             target.client.transport.close()
+
+
+@pytest.fixture(scope="module", params=[Generation.G1, Generation.G2, Generation.G4], ids=lambda g: g.value)
+def firmware(request, tmp_path_factory) -> Iterator[Firmware]:
+    """The firmware serving the protocol test engine."""
+    yield from boot(request.param, "test-engine", tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def iree_firmware(tmp_path_factory) -> Iterator[Firmware]:
+    """The firmware with its default engine (the IREE engine when it is built in)."""
+    yield from boot(Generation.G4, "", tmp_path_factory)
 
 
 def valid_session(client: InferenceClient, seed: int = 5) -> None:
@@ -176,72 +190,70 @@ def test_requests_in_a_row_without_a_leak(firmware: Firmware):
 
 
 # --- With the IREE engine ------------------------------------------------------------------------
-_compiled: dict[str, bytes] = {}
-
-
 @pytest.fixture(scope="module")
-def real_models(firmware: Firmware, tmp_path_factory) -> dict[str, bytes]:
-    """The failing model and the magic-wand model for riscv32 (compiled once, only when needed)."""
-    firmware.require_real_engine()
-    if not _compiled:
-        from bmrt import iree_tools
-        out = tmp_path_factory.mktemp("robustness-models")
-        failing = iree_tools.compile_mlir(FAILING_MODEL_SOURCE, out / "fails.vmfb", target="riscv32")
-        wand = iree_tools.compile_tflite(MAGIC_WAND, out / "magic_wand.vmfb", target="riscv32")
-        _compiled.update(fails=failing.read_bytes(), magic_wand=wand.read_bytes())
-    return _compiled
+def real_models(iree_firmware: Firmware, tmp_path_factory) -> dict[str, bytes]:
+    """The failing model and the magic-wand model for riscv32 (compiled only when needed)."""
+    iree_firmware.require_real_engine()
+    from bmrt import iree_tools
+    from bmrt.compile import compile_model
+    out = tmp_path_factory.mktemp("robustness-models")
+    failing = iree_tools.compile_mlir(FAILING_MODEL_SOURCE, out / "fails.vmfb", target="riscv32")
+    wand = compile_model(MAGIC_WAND, "rv32-vector").vmfb  # cached under build/models
+    return {"fails": failing.read_bytes(), "magic_wand": wand.read_bytes()}
 
 
 def wand_spec() -> IoSpec:
     return IoSpec.from_kenning_json(MAGIC_WAND.with_name("magic_wand.tflite.json"))
 
 
-def test_model_that_fails_at_run_time(firmware: Firmware, real_models):
-    firmware.require_real_engine()
-    client = firmware.client
+def wand_input(seed: int, spec: IoSpec) -> bytes:
+    return np.random.default_rng(seed).standard_normal(spec.input_bytes // 4).astype(np.float32).tobytes()
+
+
+def test_model_that_fails_at_run_time(iree_firmware: Firmware, real_models):
+    client = iree_firmware.client
     spec = wand_spec()
     client.upload_io_spec(spec)
-    client.upload_model(real_models["fails"])
+    client.upload_model(real_models["fails"])  # loads and verifies
     client.upload_input(bytes(spec.input_bytes))
     with pytest.raises(RequestFailed):
         client.process()
-    # The server survives and the next model runs.
+    assert "this model always fails at run time" in iree_firmware.simulator.log_text()
+    # The server survives and the next model runs, twice with the same answer.
     client.upload_model(real_models["magic_wand"])
-    data = np.random.default_rng(3).standard_normal(spec.input_bytes // 4).astype(np.float32).tobytes()
+    data = wand_input(3, spec)
     first = client.infer(data)
     assert len(first) == spec.output_bytes
     assert client.infer(data) == first
-    assert firmware.simulator.running()
+    assert iree_firmware.simulator.running()
 
 
 @pytest.mark.parametrize("fill", [np.nan, np.inf, -np.inf], ids=["nan", "inf", "-inf"])
-def test_input_full_of_nan_or_inf(firmware: Firmware, real_models, fill):
-    firmware.require_real_engine()
-    client = firmware.client
+def test_input_full_of_nan_or_inf(iree_firmware: Firmware, real_models, fill):
+    client = iree_firmware.client
     spec = wand_spec()
     client.upload_io_spec(spec)
     client.upload_model(real_models["magic_wand"])
-    normal = np.random.default_rng(4).standard_normal(spec.input_bytes // 4).astype(np.float32).tobytes()
+    normal = wand_input(4, spec)
     before = client.infer(normal)
     hostile = np.full(spec.input_bytes // 4, fill, dtype=np.float32).tobytes()
     try:
-        result = client.infer(hostile)
-        assert len(result) == spec.output_bytes
+        assert len(client.infer(hostile)) == spec.output_bytes
     except RequestFailed:
-        pass  # refusing is allowed; crashing or hanging is not
+        pass  # refusing is allowed; crashing, hanging or poisoning later runs is not
     assert client.infer(normal) == before
+    assert iree_firmware.simulator.running()
 
 
-def test_real_model_reloads_without_a_leak(firmware: Firmware, real_models):
-    firmware.require_real_engine()
-    client = firmware.client
+def test_real_model_reloads_without_a_leak(iree_firmware: Firmware, real_models):
+    client = iree_firmware.client
     spec = wand_spec()
     client.upload_io_spec(spec)
-    data = np.random.default_rng(5).standard_normal(spec.input_bytes // 4).astype(np.float32).tobytes()
+    data = wand_input(5, spec)
     in_use, outputs = [], set()
-    for _ in range(20):
+    for _ in range(RELOADS):
         client.upload_model(real_models["magic_wand"])  # unloads the previous one first
         outputs.add(client.infer(data))
-        in_use.append(firmware.arena_in_use())
+        in_use.append(iree_firmware.arena_in_use())
     assert len(outputs) == 1
     assert len(set(in_use)) == 1, in_use
