@@ -119,13 +119,14 @@ def footprint(build: Path) -> dict:
             row = table.setdefault(component, {"text": 0, "rodata": 0, "data": 0, "bss": 0})
             row[output] += size
             if output in ("text", "rodata"):
-                largest.append((size, component, _demangled_section(name)))
+                largest.append((size, component, name))
     totals = {kind: sum(row[kind] for row in table.values()) for kind in ("text", "rodata", "data", "bss")}
     return {"map": str(map_path.relative_to(build.parent) if build.parent in map_path.parents
                        else map_path),
             "components": dict(sorted(table.items(), key=lambda kv: -kv[1]["text"] - kv[1]["rodata"])),
             "totals": totals, "code_and_rodata": totals["text"] + totals["rodata"],
-            "largest_sections": [{"bytes": size, "component": component, "section": section}
+            "largest_sections": [{"bytes": size, "component": component,
+                                  "section": _demangled_section(section)}
                                  for size, component, section in sorted(largest, reverse=True)[:12]],
             "command": "linker map of `make firmware` (input sections by archive/object)"}
 
