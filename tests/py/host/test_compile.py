@@ -34,11 +34,12 @@ def test_int8_model_compiles_for_the_vector_target(model_dir, cache):
     assert "tensor<1x128x3x1xi8>" in _exported_signature(compiled.vmfb)
 
 
-def test_vector_and_scalar_targets_differ_only_in_cpu_features():
+def test_vector_and_scalar_targets_differ_only_in_vector_code_generation():
     vector = compiler.TARGETS["rv32-vector"].flags()
     scalar = compiler.TARGETS["rv32-scalar"].flags()
     assert [f for f in vector if f not in scalar] == [
-        "--iree-llvmcpu-target-cpu-features=+m,+f,+zvl512b,+zve32f"]
+        "--iree-llvmcpu-target-cpu-features=+m,+f,+zvl512b,+zve64f",
+        "--iree-llvmcpu-loop-vectorization", "--iree-llvmcpu-vscale-range=8,8"]
     assert "--iree-llvmcpu-target-abi=ilp32" in vector
 
 
