@@ -185,10 +185,13 @@ def instruction_counts(runners: Runners, vmfb: Path, model: HostModel, n: int) -
 def host_overhead(build: Path, quick: bool) -> dict:
     runners = Runners(build)
     example = host_models()[0]
-    results = {"ours_command": " ".join(runners.ours_command(Path("<m.vmfb>"), example, 0)
-                                        ).replace("--repeat=0", "--repeat=N"),
-               "iree_command": " ".join(runners.iree_command(Path("<m.vmfb>"), example, 0)
-                                        ).replace("=0x", "=Nx"),
+
+    def shown(command: str) -> str:
+        return command.replace(f"{REPO_ROOT}/", "").replace(str(runners.iree.parent) + "/", "")
+    results = {"ours_command": shown(" ".join(runners.ours_command(Path("<m.vmfb>"), example, 0)
+                                        ).replace("--repeat=0", "--repeat=N")),
+               "iree_command": shown(" ".join(runners.iree_command(Path("<m.vmfb>"), example, 0)
+                                        ).replace("=0x", "=Nx")),
                "models": {}}
     for model in host_models():
         vmfb = compiler.compile_model(model.source, "x86_64").vmfb

@@ -126,6 +126,9 @@ def _footprint(fp: dict) -> list[str]:
     t = fp["totals"]
     lines.append(f"| **total** | {t['text']} | {t['rodata']} | {t['data']} | {t['bss']} |")
     size = fp["code_and_rodata"]
+    biggest = sorted(fp["components"].items(), key=lambda kv: -(kv[1]["text"] + kv[1]["rodata"]))
+    lines += ["", "Biggest contributors (text + rodata): " + ", ".join(
+        f"{name} {row['text'] + row['rodata']} B" for name, row in biggest[:4]) + "."]
     lines += ["", f"Goal: code + read-only data at most 64 KiB: {size} bytes "
               f"({size / 1024:.1f} KiB) - {_verdict(size <= GOALS['code_and_rodata'])}.", "",
               "Largest input sections (text and rodata):", ""]
@@ -175,6 +178,8 @@ def _link(link: dict) -> list[str]:
             f"- upload: {link['upload_bytes_per_s'] / 1024:.1f} KiB/s; echo: "
             f"{link['echo_bytes_per_s'] / 1024:.1f} KiB/s (medians of "
             f"{len(link['upload_samples'])} and {len(link['echo_samples'])})",
+            "- the echo moves every byte through the UART twice (in and back out), the upload "
+            "once plus a short reply; both pass the same socket chardev and QEMU's 16550 model",
             "", f"Goal: upload at least {GOALS['upload_over_echo']}x echo: {ratio:.2f}x - "
             f"{_verdict(ratio >= GOALS['upload_over_echo'])}."]
 
