@@ -122,7 +122,10 @@ Status Context::AllocateState() {
   global_ref_count_ = module.global_ref_count();
   if (global_ref_count_) {
     global_refs_ = arena_.AllocateArray<Ref>(global_ref_count_);
-    if (!global_refs_) return ResourceExhausted("out of memory allocating ref globals");
+    if (!global_refs_) {
+      global_ref_count_ = 0;  // nothing for ReleaseState to destroy
+      return ResourceExhausted("out of memory allocating ref globals");
+    }
     for (uint32_t i = 0; i < global_ref_count_; ++i) new (&global_refs_[i]) Ref();
   }
   rodata_count_ = uint32_t(module.rodata().size());
