@@ -29,8 +29,9 @@ Result<Buffer*> Buffer::Allocate(Arena& arena, uint32_t memory_types, uint32_t u
   // A zero-length buffer still gets distinct storage so that its pointer is valid.
   size_t bytes = size_t(length == 0 ? 1 : length);
   void* storage = arena.Allocate(bytes, kAlignment);
+  // Not zero-filled: like IREE's device allocations, contents are undefined until written
+  // (the compiler emits explicit fills where it needs them).
   if (storage == nullptr) return ResourceExhausted("hal.buffer: arena exhausted");
-  memset(storage, 0, bytes);
   Result<Buffer*> buffer = New(arena);
   if (!buffer.ok()) {
     arena.Free(storage);

@@ -29,12 +29,11 @@ class HalObjectsTest : public ::testing::Test {
   Arena arena_;
 };
 
-TEST_F(HalObjectsTest, AllocatedBuffersAreZeroedAndAligned) {
-  memset(storage_.data(), 0xEE, storage_.size());
-  arena_.Initialize(MutableByteSpan(storage_.data(), storage_.size()));
+TEST_F(HalObjectsTest, AllocatedBuffersAreAlignedAndBounded) {
+  // Contents are undefined until written (no zero fill, as in IREE); only placement is checked.
   Buffer* buffer = NewBuffer(100);
   EXPECT_EQ(reinterpret_cast<uintptr_t>(buffer->data()) % Buffer::kAlignment, 0u);
-  for (int i = 0; i < 100; ++i) ASSERT_EQ(buffer->data()[i], 0) << i;
+  EXPECT_EQ(buffer->length(), 100u);
   EXPECT_EQ(Buffer::Allocate(arena_, 0, 0, uint64_t(1) << 40).status().code(),
             StatusCode::kResourceExhausted);
   buffer->Release();
