@@ -8,8 +8,9 @@ export PYTHONPATH := $(CURDIR)/host
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 HOST_BUILD := build/host
 RV32_BUILD := build/rv32
+# One sanitized build serves the ASan+UBSan unit tests and the libFuzzer targets.
 ASAN_BUILD := build/host-asan
-FUZZ_BUILD := build/fuzz
+FUZZ_BUILD := $(ASAN_BUILD)
 CMAKE_HOST := CC=clang-22 CXX=clang++-22 cmake -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 PYTEST := $(PY) -m pytest -q -rs
 SECONDS ?= 60
@@ -40,7 +41,7 @@ firmware: setup $(RV32_BUILD)/build.ninja
 	cmake --build $(RV32_BUILD)
 
 $(ASAN_BUILD)/build.ninja: | setup
-	$(CMAKE_HOST) -S . -B $(ASAN_BUILD) -DBMRT_SANITIZE=ON
+	$(CMAKE_HOST) -S . -B $(ASAN_BUILD) -DBMRT_SANITIZE=ON -DBMRT_FUZZ=ON
 
 asan: setup $(ASAN_BUILD)/build.ninja
 	cmake --build $(ASAN_BUILD)
@@ -72,14 +73,11 @@ test-vm: host
 test-models: host firmware
 	$(PYTEST) tests/py/models
 
-$(FUZZ_BUILD)/build.ninja: | setup
-	$(CMAKE_HOST) -S . -B $(FUZZ_BUILD) -DBMRT_FUZZ=ON -DBMRT_SANITIZE=ON
-
-fuzz-smoke: setup $(FUZZ_BUILD)/build.ninja
+fuzz-smoke: setup $(ASAN_BUILD)/build.ninja
 	cmake --build $(FUZZ_BUILD) --target bmrt_fuzzers
 	$(PY) -m bmrt.fuzz --build $(FUZZ_BUILD) --seconds 60
 
-fuzz: setup $(FUZZ_BUILD)/build.ninja
+fuzz: setup $(ASAN_BUILD)/build.ninja
 	cmake --build $(FUZZ_BUILD) --target bmrt_fuzzers
 	$(PY) -m bmrt.fuzz --build $(FUZZ_BUILD) --seconds $(SECONDS)
 
