@@ -28,10 +28,18 @@ bool IsPoisoned(const void*, size_t) { return false; }
 }  // namespace
 
 #ifdef BMRT_ARENA_POISONING
-Arena::~Arena() { Unpoison(base_, capacity_); }
+Arena::~Arena() {
+  if (touched_end_ > base_) Unpoison(base_, size_t(touched_end_ - base_));
+}
 #endif
 
 void Arena::Initialize(MutableByteSpan region) {
+  // Never-used space stays accessible (its owner may still fill it); freed blocks and the slack
+  // behind each request are what gets poisoned. Only what was handed out needs unpoisoning,
+  // which keeps re-initializing a large, mostly unused region cheap.
+#ifdef BMRT_ARENA_POISONING
+  if (touched_end_ > base_) Unpoison(base_, size_t(touched_end_ - base_));
+#endif
   uintptr_t start = reinterpret_cast<uintptr_t>(region.data());
   uintptr_t aligned = (start + kGranule - 1) & ~uintptr_t(kGranule - 1);
   size_t lost = aligned - start;
@@ -42,9 +50,9 @@ void Arena::Initialize(MutableByteSpan region) {
   stats_ = ArenaStats();
   stats_.capacity = usable;
   free_list_ = nullptr;
-  // Never-used space stays accessible (its owner may still fill it); freed blocks and the slack
-  // behind each request are what gets poisoned.
-  Unpoison(base_, usable);
+#ifdef BMRT_ARENA_POISONING
+  touched_end_ = base_;
+#endif
   if (usable >= sizeof(FreeBlock)) {
     free_list_ = reinterpret_cast<FreeBlock*>(base_);
     free_list_->size = usable;
@@ -92,6 +100,9 @@ void* Arena::Allocate(size_t size, size_t alignment) {
       *link = next;
     }
     Unpoison(start, used);
+#ifdef BMRT_ARENA_POISONING
+    if (start + used > touched_end_) touched_end_ = start + used;
+#endif
     uint8_t* request_end = reinterpret_cast<uint8_t*>(payload) + size;
     Poison(request_end, size_t(start + used - request_end));
     auto* header = reinterpret_cast<BlockHeader*>(start);

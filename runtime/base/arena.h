@@ -101,6 +101,9 @@ class Arena {
   void* reservation_ = nullptr;
   size_t peak_before_reservation_ = 0;
   ArenaStats stats_;
+#ifdef BMRT_ARENA_POISONING
+  uint8_t* touched_end_ = nullptr;  // end of the highest block ever handed out (may be poisoned)
+#endif
 };
 
 }  // namespace bmrt
