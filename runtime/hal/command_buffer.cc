@@ -201,17 +201,46 @@ Status CommandBuffer::Finalize() {
   return OkStatus();
 }
 
-Status CommandBuffer::Resolve(const StoredRef& ref, Span<const BindingTableEntry> table,
+// The byte range of each binding-table slot, computed on a slot's first use during one Execute
+// (a table slot is typically bound by several commands); unused slots are never checked.
+class CommandBuffer::SlotRanges {
+ public:
+  explicit SlotRanges(Span<const BindingTableEntry> table) : table_(table) {}
+
+  Status Get(uint32_t slot, MutableByteSpan* out) {
+    static_assert(kMaxBindings <= 64, "one bit per slot");
+    if (slot < kMaxBindings && (resolved_ >> slot) & 1) {
+      *out = MutableByteSpan(data_[slot], sizes_[slot]);
+      return OkStatus();
+    }
+    if (slot >= table_.size() || table_[slot].buffer == nullptr) {
+      return InvalidArgument("hal.command_buffer: binding table slot missing at execute");
+    }
+    const BindingTableEntry& entry = table_[slot];
+    BMRT_ASSIGN_OR_RETURN(*out, entry.buffer->Range(entry.offset, entry.length));
+    if (slot < kMaxBindings) {
+      data_[slot] = out->data();
+      sizes_[slot] = out->size();
+      resolved_ |= uint64_t(1) << slot;
+    }
+    return OkStatus();
+  }
+
+ private:
+  Span<const BindingTableEntry> table_;
+  uint64_t resolved_ = 0;
+  // Plain arrays: only slots whose bit is set in resolved_ are ever read, so nothing is zeroed.
+  uint8_t* data_[kMaxBindings];
+  size_t sizes_[kMaxBindings];
+};
+
+Status CommandBuffer::Resolve(const StoredRef& ref, SlotRanges& slots,
                               MutableByteSpan* out) const {
   MutableByteSpan base;
   if (ref.buffer) {
     BMRT_ASSIGN_OR_RETURN(base, static_cast<Buffer*>(ref.buffer.get())->Range(0, kWholeBuffer));
   } else {
-    if (ref.slot >= table.size() || table[ref.slot].buffer == nullptr) {
-      return InvalidArgument("hal.command_buffer: binding table slot missing at execute");
-    }
-    const BindingTableEntry& entry = table[ref.slot];
-    BMRT_ASSIGN_OR_RETURN(base, entry.buffer->Range(entry.offset, entry.length));
+    BMRT_RETURN_IF_ERROR(slots.Get(ref.slot, &base));
   }
   if (ref.offset > base.size()) return OutOfRange("hal.command_buffer: offset past binding end");
   uint64_t length = ref.length == kWholeBuffer ? base.size() - ref.offset : ref.length;
@@ -245,13 +274,13 @@ Status FillBuffer(MutableByteSpan target, uint64_t pattern, uint32_t pattern_len
   return FillBytes(target, pattern, pattern_length);
 }
 
-Status CommandBuffer::RunDispatch(const Command& command, Span<const BindingTableEntry> table,
-                                  Arena& scratch, elf::ErrorText& error) const {
+Status CommandBuffer::RunDispatch(const Command& command, SlotRanges& slots, Arena& scratch,
+                                  elf::ErrorText& error) const {
   void* pointers[kMaxBindings];
   size_t lengths[kMaxBindings];
   for (size_t i = 0; i < command.binding_count; ++i) {
     MutableByteSpan range;
-    BMRT_RETURN_IF_ERROR(Resolve(command.bindings[i], table, &range));
+    BMRT_RETURN_IF_ERROR(Resolve(command.bindings[i], slots, &range));
     pointers[i] = range.data();
     lengths[i] = range.size();
   }
@@ -259,7 +288,7 @@ Status CommandBuffer::RunDispatch(const Command& command, Span<const BindingTabl
   for (int i = 0; i < 3; ++i) params.workgroup_count[i] = command.workgroups[i];
   if (command.indirect) {
     MutableByteSpan counts;
-    BMRT_RETURN_IF_ERROR(Resolve(command.source, table, &counts));
+    BMRT_RETURN_IF_ERROR(Resolve(command.source, slots, &counts));
     for (int i = 0; i < 3; ++i) params.workgroup_count[i] = LoadLe32(counts.data() + 4 * i);
   }
   params.constants = Span<const uint32_t>(command.constants, command.constant_count);
@@ -272,15 +301,16 @@ Status CommandBuffer::RunDispatch(const Command& command, Span<const BindingTabl
 Status CommandBuffer::Execute(Span<const BindingTableEntry> binding_table, Arena& scratch,
                               elf::ErrorText& error) const {
   if (!finalized_) return FailedPrecondition("hal.command_buffer: executed before finalize");
+  SlotRanges slots(binding_table);
   for (const Command* command = first_; command != nullptr; command = command->next) {
     MutableByteSpan target;
     switch (command->kind) {
       case CommandKind::kFill:
-        BMRT_RETURN_IF_ERROR(Resolve(command->target, binding_table, &target));
+        BMRT_RETURN_IF_ERROR(Resolve(command->target, slots, &target));
         BMRT_RETURN_IF_ERROR(FillBytes(target, command->pattern, command->pattern_length));
         break;
       case CommandKind::kUpdate:
-        BMRT_RETURN_IF_ERROR(Resolve(command->target, binding_table, &target));
+        BMRT_RETURN_IF_ERROR(Resolve(command->target, slots, &target));
         if (target.size() != command->payload_size) {
           return OutOfRange("hal.command_buffer: update length mismatch");
         }
@@ -288,8 +318,8 @@ Status CommandBuffer::Execute(Span<const BindingTableEntry> binding_table, Arena
         break;
       case CommandKind::kCopy: {
         MutableByteSpan source;
-        BMRT_RETURN_IF_ERROR(Resolve(command->source, binding_table, &source));
-        BMRT_RETURN_IF_ERROR(Resolve(command->target, binding_table, &target));
+        BMRT_RETURN_IF_ERROR(Resolve(command->source, slots, &source));
+        BMRT_RETURN_IF_ERROR(Resolve(command->target, slots, &target));
         if (source.size() != target.size()) {
           return OutOfRange("hal.command_buffer: copy length mismatch");
         }
@@ -297,7 +327,7 @@ Status CommandBuffer::Execute(Span<const BindingTableEntry> binding_table, Arena
         break;
       }
       case CommandKind::kDispatch:
-        BMRT_RETURN_IF_ERROR(RunDispatch(*command, binding_table, scratch, error));
+        BMRT_RETURN_IF_ERROR(RunDispatch(*command, slots, scratch, error));
         break;
     }
   }

@@ -66,6 +66,7 @@ class CommandBuffer : public vm::RefObject {
  private:
   struct StoredRef;
   struct Command;
+  class SlotRanges;
 
   CommandBuffer(Arena& arena) : RefObject(kRefType, &Destroy), arena_(&arena) {}
   ~CommandBuffer();
@@ -75,9 +76,8 @@ class CommandBuffer : public vm::RefObject {
   // Validates an operand before anything is recorded, so a rejected command leaves no trace.
   Status Check(const BufferRef& ref) const;
   void Store(const BufferRef& ref, StoredRef& stored) const;
-  Status Resolve(const StoredRef& ref, Span<const BindingTableEntry> table,
-                 MutableByteSpan* out) const;
-  Status RunDispatch(const Command& command, Span<const BindingTableEntry> table, Arena& scratch,
+  Status Resolve(const StoredRef& ref, SlotRanges& slots, MutableByteSpan* out) const;
+  Status RunDispatch(const Command& command, SlotRanges& slots, Arena& scratch,
                      elf::ErrorText& error) const;
   Status RecordDispatch(Executable& executable, uint32_t ordinal, const uint32_t workgroups[3],
                         const BufferRef* workgroups_buffer, Span<const uint32_t> constants,
