@@ -173,6 +173,9 @@ def instruction_counts(runners: Runners, vmfb: Path, model: HostModel, n: int) -
                 "runtime_instructions_per_invocation": round(per_total - per_kernel),
                 "top_functions": [{"function": _short(f), "instructions": round(c)}
                                   for c, f in reversed(top[-8:]) if c > 0],
+                "top_runtime_functions": [{"function": _short(f), "instructions": round(c)}
+                                          for c, f in reversed(top)
+                                          if c > 0 and not f.startswith("???:0x")][:8],
             }
     counts["ratio_total"] = (counts["ours"]["instructions_per_invocation"]
                              / counts["iree"]["instructions_per_invocation"])
