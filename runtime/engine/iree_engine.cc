@@ -178,11 +178,28 @@ Status IreeEngine::CheckSignature(const protocol::ModelSpec& spec) {
   return OkStatus();
 }
 
+// The server's input bytes outlive the call (every ref to them is dropped before Run returns), so
+// an aligned input is imported in place; otherwise it is copied into a fresh buffer.
+Result<hal::Buffer*> IreeEngine::InputBuffer(ByteSpan bytes) {
+  hal::Allocator& allocator = hal_.device()->allocator();
+  bool aligned =
+      reinterpret_cast<uintptr_t>(bytes.data()) % hal::Allocator::kImportAlignment == 0;
+  if (aligned && !bytes.empty()) {
+    constexpr uint32_t kInputUsage =
+        hal::buffer_usage::kTransferSource | hal::buffer_usage::kTransferTarget |
+        hal::buffer_usage::kDispatchStorageRead | hal::buffer_usage::kDispatchStorageWrite |
+        hal::buffer_usage::kDispatchUniformRead | hal::buffer_usage::kDispatchIndirectParameters |
+        hal::buffer_usage::kMappingScoped | hal::buffer_usage::kMappingPersistent;
+    return allocator.Import(0, kInputUsage, bytes, vm::Ref());
+  }
+  BMRT_ASSIGN_OR_RETURN(hal::Buffer * buffer, allocator.Allocate(0, 0, bytes.size()));
+  if (!bytes.empty()) memcpy(buffer->data(), bytes.data(), bytes.size());
+  return buffer;
+}
+
 Status IreeEngine::WrapInput(uint32_t index, ByteSpan bytes, vm::Value* value) {
   const protocol::TensorSpec& tensor = spec_.inputs[index];
-  BMRT_ASSIGN_OR_RETURN(hal::Buffer * buffer,
-                        hal_.device()->allocator().Allocate(0, 0, bytes.size()));
-  if (!bytes.empty()) memcpy(buffer->data(), bytes.data(), bytes.size());
+  BMRT_ASSIGN_OR_RETURN(hal::Buffer * buffer, InputBuffer(bytes));
   int64_t shape[protocol::kMaxRank] = {};
   for (uint32_t d = 0; d < tensor.rank; ++d) shape[d] = tensor.dims[d];
   Result<hal::BufferView*> view =

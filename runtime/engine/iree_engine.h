@@ -61,6 +61,7 @@ class IreeEngine final : public server::Engine {
  private:
   Status Fail(StatusCode code, const char* what, const char* detail);
   Status CheckSignature(const protocol::ModelSpec& spec);
+  Result<hal::Buffer*> InputBuffer(ByteSpan bytes);
   Status WrapInput(uint32_t index, ByteSpan bytes, vm::Value* value);
   Status CopyOutput(uint32_t index, const vm::Value& value, MutableByteSpan out);
 
