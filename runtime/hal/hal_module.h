@@ -38,10 +38,14 @@ class HalModule {
   Device* device() const { return device_.As<Device>(); }
   // Scratch space for load/dispatch error text; copied into the call's message on failure.
   elf::ErrorText& error() { return error_; }
+  // Scratch for hal.device.queue.execute.indirect's binding table (built once per call; kept
+  // here so a call does not initialize all kMaxBindings entries on the stack).
+  BindingTableEntry* binding_table() { return binding_table_; }
 
  private:
   vm::Ref device_;
   elf::ErrorText error_;
+  BindingTableEntry binding_table_[CommandBuffer::kMaxBindings];
 };
 
 }  // namespace bmrt::hal

@@ -193,7 +193,7 @@ BMRT_HAL_FUNCTION(DeviceQueueExecuteIndirect) {
   BMRT_RETURN_IF_ERROR(ReadQueue(call, args, queue));
   CommandBuffer* command_buffer = args.ReadRefAs<CommandBuffer>();
   args.ReadI64();  // flags
-  BindingTableEntry table[CommandBuffer::kMaxBindings];
+  BindingTableEntry* table = State(call).binding_table();
   int32_t count = args.BeginList();
   if (count < 0 || size_t(count) > CommandBuffer::kMaxBindings) {
     return InvalidArgument("hal.device.queue.execute.indirect: binding table exceeds 64 entries");
