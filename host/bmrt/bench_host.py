@@ -68,6 +68,12 @@ class Runners:
         for path in (self.ours, self.shim):
             if not path.is_file():
                 raise RuntimeError(f"{path} missing: run `make host`")
+        # Private copies: a concurrent `make host` relinking the build tree cannot break a run.
+        self._copies = tempfile.TemporaryDirectory(prefix="bmrt-bench-bin-")
+        copies = Path(self._copies.name)
+        self.ours_source = self.ours
+        self.ours = Path(shutil.copy2(self.ours, copies / self.ours.name))
+        self.shim = Path(shutil.copy2(self.shim, copies / self.shim.name))
         self.iree = iree_binary("iree-benchmark-module")
 
     def ours_command(self, vmfb: Path, model: HostModel, n: int) -> list[str]:
@@ -157,7 +163,7 @@ def instruction_counts(runners: Runners, vmfb: Path, model: HostModel, n: int) -
         ours = work / "bmrt-bench-invoke"
         subprocess.run(["llvm-strip-22", "--strip-debug", "-o", str(ours), str(runners.ours)],
                        check=True, timeout=60)
-        stripped = Runners.__new__(Runners)
+        stripped = object.__new__(Runners)
         stripped.ours, stripped.iree, stripped.shim = ours, runners.iree, runners.shim
         counts = {}
         for who, make in (("ours", stripped.ours_command), ("iree", stripped.iree_command)):
@@ -190,7 +196,8 @@ def host_overhead(build: Path, quick: bool) -> dict:
     example = host_models()[0]
 
     def shown(command: str) -> str:
-        return command.replace(f"{REPO_ROOT}/", "").replace(str(runners.iree.parent) + "/", "")
+        command = command.replace(str(runners.ours), str(runners.ours_source))
+        return command.replace(f"{REPO_ROOT}/", "")
     results = {"ours_command": shown(" ".join(runners.ours_command(Path("<m.vmfb>"), example, 0)
                                         ).replace("--repeat=0", "--repeat=N")),
                "iree_command": shown(" ".join(runners.iree_command(Path("<m.vmfb>"), example, 0)
