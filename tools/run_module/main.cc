@@ -2,8 +2,10 @@
 // results in iree-run-module's format so outputs can be compared as text.
 //
 //   bmrt-run-module --module=m.vmfb --function=main --input=5 --input=f32=1.5
+//   bmrt-run-module --module=m.vmfb --function=main --input="2x3xf32=1 2 3 4 5 6" --input=@x.npy
 //   options: --arena_bytes=N (default 64 MiB)  --print_stats (arena peak to stderr)
 //            --repeat=N (invoke N more times and print the mean time per invocation to stderr)
+#include <sys/mman.h>
 #include <time.h>
 
 #include <chrono>
@@ -15,9 +17,12 @@
 #include <vector>
 
 #include "runtime/base/arena.h"
+#include "runtime/elf/code_memory.h"
+#include "runtime/hal/hal_module.h"
 #include "runtime/vm/context.h"
 #include "runtime/vm/test_module.h"
 #include "runtime/vmfb/verifier.h"
+#include "tools/run_module/tensor_io.h"
 #include "tools/run_module/value_io.h"
 
 namespace {
@@ -75,8 +80,33 @@ int Fail(const char* what, Status status) {
   return 1;
 }
 
-// Native modules offered to every module this tool runs. The HAL module registers here too.
-Status RegisterNativeModules(vm::Context& context) {
+// Kernels of x86_64 executables are relocated and run in a read-write-execute mapping.
+class CodeRegion {
+ public:
+  explicit CodeRegion(size_t size) : size_(size) {
+    void* region = mmap(nullptr, size_, PROT_READ | PROT_WRITE | PROT_EXEC,
+                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    region_ = region == MAP_FAILED ? nullptr : region;
+    if (region_) arena_.Initialize(MutableByteSpan(static_cast<uint8_t*>(region_), size_));
+  }
+  ~CodeRegion() {
+    if (region_) munmap(region_, size_);
+  }
+  elf::CodeMemory memory() {
+    elf::CodeMemory code;
+    code.arena = region_ ? &arena_ : nullptr;
+    return code;
+  }
+
+ private:
+  size_t size_;
+  void* region_ = nullptr;
+  Arena arena_;
+};
+
+// Native modules offered to every module this tool runs: the hal module and the test module.
+Status RegisterNativeModules(vm::Context& context, hal::HalModule& hal) {
+  BMRT_RETURN_IF_ERROR(context.RegisterNativeModule(hal::HalModule::Definition(), &hal));
   BMRT_RETURN_IF_ERROR(context.RegisterNativeModule(vm::kNativeTestModule, nullptr));
   return OkStatus();
 }
@@ -96,6 +126,13 @@ int Run(const Options& options) {
   std::vector<uint8_t> region(options.arena_bytes + 64);
   Arena arena(MutableByteSpan(region.data(), region.size()));
 
+  CodeRegion code(64u << 20);
+  hal::HalModule hal;
+  if (Status hal_status = hal.Initialize(arena, code.memory()); !hal_status.ok()) {
+    std::free(bytes);
+    return Fail("creating the hal device", hal_status);
+  }
+
   int exit_code = 0;
   vmfb::ErrorMessage load_message;
   Result<vmfb::Module*> module =
@@ -107,7 +144,7 @@ int Run(const Options& options) {
   Result<vm::Context*> created = vm::Context::Create(arena);
   if (!created.ok()) return Fail("creating context", created.status());
   vm::Context* context = created.value();
-  Status status = RegisterNativeModules(*context);
+  Status status = RegisterNativeModules(*context, hal);
   if (status.ok()) status = context->LoadModule(*module.value());
   if (!status.ok()) {
     exit_code = Fail("linking module", status);
@@ -127,7 +164,11 @@ int Run(const Options& options) {
     for (size_t i = 0; exit_code == 0 && i < options.inputs.size(); ++i) {
       vm::Value value;
       std::string error;
-      if (!tools::ParseScalarInput(options.inputs[i], cconv.arguments[i], &value, &error)) {
+      bool parsed = cconv.arguments[i] == 'r' && tools::IsTensorInput(options.inputs[i])
+                        ? tools::ParseTensorInput(options.inputs[i], hal, arena, &value, &error)
+                        : tools::ParseScalarInput(options.inputs[i], cconv.arguments[i], &value,
+                                                  &error);
+      if (!parsed) {
         std::fprintf(stderr, "bmrt-run-module: %s\n", error.c_str());
         exit_code = 1;
       }
@@ -145,7 +186,9 @@ int Run(const Options& options) {
         exit_code = Fail("invoking function", status);
       }
       for (size_t i = 0; i < count; ++i) {
-        std::printf("result[%zu]: %s", i, tools::FormatValue(results[i]).c_str());
+        std::string view = tools::FormatBufferView(results[i]);
+        std::printf("result[%zu]: %s", i,
+                    view.empty() ? tools::FormatValue(results[i]).c_str() : view.c_str());
       }
       if (status.ok() && options.repeat > 0) {
         auto cpu_now = [] {
@@ -173,6 +216,7 @@ int Run(const Options& options) {
   }
   vm::Context::Destroy(context);
   vmfb::FreeModule(arena, module.value());
+  hal.Deinitialize();
   if (options.print_stats) {
     const ArenaStats& stats = arena.stats();
     std::fprintf(stderr, "arena: peak %zu bytes, live at exit %zu bytes (%u allocations)\n",
