@@ -79,10 +79,11 @@ bool RunSaxpy() {
     return ok;
   }
   start = InstructionCount();
-  ProfileWindowBegin();
+  uint32_t window_start = CountedProfileWindowBegin();
   SaxpyVector(kAlpha, input_a, input_b, saxpy_vector, kLength);
-  ProfileWindowEnd();
+  uint32_t window_instructions = CountedProfileWindowEnd() - window_start;
   uint64_t vector_instructions = InstructionCount() - start;
+  Log("selftest: saxpy window minstret=%lu", (unsigned long)window_instructions);
   bool vector_ok = SaxpyMatchesReference(saxpy_vector);
   Log("selftest: saxpy scalar instructions=%llu matches=%d, vector instructions=%llu matches=%d",
       (unsigned long long)scalar_instructions, int(ok), (unsigned long long)vector_instructions,
@@ -105,10 +106,11 @@ int RunSelfTest(SelfTestFault fault) {
 
   if (HasVectorUnit()) {
     start = InstructionCount();
-    ProfileWindowBegin();
+    uint32_t window_start = CountedProfileWindowBegin();
     float vector = DotVector(input_a, input_b, kLength);
-    ProfileWindowEnd();
+    uint32_t window_instructions = CountedProfileWindowEnd() - window_start;
     uint64_t vector_instructions = InstructionCount() - start;
+    Log("selftest: dot window minstret=%lu", (unsigned long)window_instructions);
     Log("selftest: vector result=%lld/2 instructions=%llu", (long long)Halves(vector),
         (unsigned long long)vector_instructions);
     ok = ok && vector == scalar;

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 import subprocess
 
+import pytest
+
 from bmrt.simulator import EXIT_TRAP_BASE
 from bmrt.smoke import run_smoke
 from sim_helpers import firmware, no_qemu_left_behind  # noqa: F401 (fixtures)
@@ -98,3 +100,36 @@ def test_profile_plugin_counts_the_marked_vector_kernels(firmware, tmp_path):
     minstret = results(log)["vector"][1] + int(saxpy.group(2))
     assert 0 < window["insns"] <= minstret
     assert profile.total["fp_arith"] >= 2 * 1024  # the scalar twins' multiply-adds
+
+
+def run_profiled_selftest(firmware, tmp_path, vector: bool, vlen: int = 512):
+    from bmrt.insn_profile import read_profile
+    from bmrt.simulator import Simulator
+
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    with Simulator(firmware, uart="none", boot_args="selftest", vector=vector, vlen=vlen,
+                   profile_path=tmp_path / "profile.txt") as sim:
+        assert sim.wait(timeout=60).ok
+        log = sim.log_text()
+    return read_profile(tmp_path / "profile.txt"), log
+
+
+@pytest.mark.parametrize("vlen", [128, 512])
+def test_plugin_window_total_equals_the_firmware_minstret_delta(firmware, tmp_path, vlen):
+    profile, log = run_profiled_selftest(firmware, tmp_path, vector=True, vlen=vlen)
+    deltas = [int(m.group(1)) for m in re.finditer(r"window minstret=(\d+)", log)]
+    assert len(deltas) == profile.windows == 2
+    # Per window, the plugin also counts the begin marker and the closing minstret read
+    # (platform/qemu-virt-rv32/profile_marker.h, kCountedWindowExtraInstructions).
+    assert profile.window["insns"] == sum(deltas) + 2 * len(deltas)
+
+
+def test_scalar_cpu_runs_the_twins_without_any_vector_instruction(firmware, tmp_path):
+    vector_profile, _ = run_profiled_selftest(firmware, tmp_path / "v", vector=True)
+    scalar_profile, log = run_profiled_selftest(firmware, tmp_path / "s", vector=False)
+    assert "selftest: PASS" in log
+    assert vector_profile.vector_instructions("window") > 0
+    assert scalar_profile.windows == 0
+    assert scalar_profile.vector_instructions("total") == 0
+    # The same dot product and saxpy ran as scalar float code instead.
+    assert scalar_profile.total["fp_arith"] >= 2 * 1024
