@@ -9,7 +9,7 @@ import pytest
 
 from bmrt.client import Generation, InferenceClient, IoSpec, RequestFailed, SerialTransport
 from bmrt.client.wire import Flag, Flow, Kind, code_of, encode_g1, encode_header, encode_request
-from conftest import REPO
+from protocol_support import REPO
 from engine_model import expected_output, make_input, make_model
 
 FIRMWARE = REPO / "build/rv32/platform/qemu-virt-rv32/bmrt-firmware.elf"

@@ -19,7 +19,7 @@ import pytest
 
 from bmrt.client import Generation, InferenceClient, IoSpec, RequestFailed, SocketTransport, TensorSpec
 from bmrt.client.wire import Flag, Flow, Kind, code_of, encode_header, encode_request
-from conftest import REPO, SHARED
+from protocol_support import REPO, SHARED
 from engine_model import expected_output, make_input, make_model
 from test_hostile import SPEC, probe_stage
 

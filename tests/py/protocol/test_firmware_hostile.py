@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pytest
 
 from bmrt.client import Generation, InferenceClient, IoSpec, RequestFailed, SocketTransport, TensorSpec
-from conftest import REPO
+from protocol_support import REPO
 from engine_model import expected_output, make_input, make_model
 from test_hostile import CASES, SPEC, Ctx, bring_to, probe_stage
 

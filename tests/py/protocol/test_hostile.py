@@ -3,7 +3,7 @@ TRANSMISSION with FAIL, or ACKNOWLEDGE + FAIL for requests the server cannot tak
 documented silent drop, the server's state stays consistent (probed afterwards), and a complete
 valid session succeeds right after on the same connection.
 
-The server runs with a 50 ms inter-byte timeout and a 16 MiB arena (conftest.py)."""
+The server runs with a 50 ms inter-byte timeout and a 16 MiB arena (protocol_support.py)."""
 from __future__ import annotations
 
 import struct

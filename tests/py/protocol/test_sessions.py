@@ -5,7 +5,7 @@ import pytest
 
 from bmrt.client import Generation, InferenceClient, IoSpec, SerialTransport, StatType
 from bmrt.client.wire import Flag, Flow, Kind, encode_frame, encode_request
-from conftest import HostServer
+from protocol_support import SERVER_BINARY, HostServer
 from engine_model import expected_output, make_input, make_model
 
 AUTO_DETECTED = [Generation.G1, Generation.G2, Generation.G4]
@@ -132,7 +132,6 @@ def test_pyserial_socket_url(host_server, magic_wand_json):
 def test_stdio_link():
     import subprocess
 
-    from conftest import SERVER_BINARY
     from bmrt.client.wire import Generation as G, encode_frame as frame
     process = subprocess.Popen([str(SERVER_BINARY), "--stdio"], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import Case, all_cases, run_bmrt, run_iree
+from vm_support import Case, all_cases, run_bmrt, run_iree
 
 CASES = all_cases()
 

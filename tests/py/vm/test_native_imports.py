@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, CompiledCorpus, run_bmrt, run_iree
+from vm_support import REPO, CompiledCorpus, run_bmrt, run_iree
 
 NATIVE = REPO / "tests" / "vm" / "native"
 IMPORTS = NATIVE / "imports.mlir"
