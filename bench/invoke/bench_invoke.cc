@@ -8,8 +8,6 @@
 // iree-benchmark-module's `--input=<shape>x<type>` without values. Prints one line to stdout:
 //   invocations=N ns_per_invocation=X cpu_ns_per_invocation=C arena_peak_bytes=P
 // (X: wall clock; C: this process's CPU time, less disturbed by other load on a shared machine)
-#include <sys/mman.h>
-
 #include <time.h>
 
 #include <chrono>
@@ -21,7 +19,7 @@
 #include <vector>
 
 #include "runtime/base/arena.h"
-#include "runtime/elf/code_memory.h"
+#include "platform/host/code_region.h"
 #include "runtime/hal/buffer_view.h"
 #include "runtime/hal/hal_module.h"
 #include "runtime/vm/context.h"
@@ -109,32 +107,6 @@ int Fail(const char* what, Status status) {
   return 1;
 }
 
-// An arena over a read-write-execute mapping: x86_64 kernels are relocated and run there.
-class CodeRegion {
- public:
-  explicit CodeRegion(size_t size) : size_(size) {
-    void* region = mmap(nullptr, size_, PROT_READ | PROT_WRITE | PROT_EXEC,
-                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (region == MAP_FAILED) {
-      std::perror("bmrt-bench-invoke: mmap");
-      std::exit(1);
-    }
-    region_ = region;
-    arena_.Initialize(MutableByteSpan(static_cast<uint8_t*>(region), size_));
-  }
-  ~CodeRegion() { munmap(region_, size_); }
-  elf::CodeMemory memory() {
-    elf::CodeMemory code;
-    code.arena = &arena_;
-    return code;
-  }
-
- private:
-  size_t size_;
-  void* region_;
-  Arena arena_;
-};
-
 double CpuNanoseconds() {
   timespec now;
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
@@ -153,7 +125,11 @@ int Run(const Options& options) {
   std::copy(raw.begin(), raw.end(), bytes);
   std::vector<uint8_t> region(options.arena_bytes);
   Arena arena(MutableByteSpan(region.data(), region.size()));
-  CodeRegion code(16u << 20);
+  platform::CodeRegion code(16u << 20);
+  if (!code.ok()) {
+    std::perror("bmrt-bench-invoke: mmap");
+    return 1;
+  }
 
   vmfb::ErrorMessage message;
   Result<vmfb::Module*> module = vmfb::LoadVerifiedModule(ByteSpan(bytes, raw.size()), arena, message);

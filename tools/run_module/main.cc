@@ -5,7 +5,6 @@
 //   bmrt-run-module --module=m.vmfb --function=main --input="2x3xf32=1 2 3 4 5 6" --input=@x.npy
 //   options: --arena_bytes=N (default 64 MiB)  --print_stats (arena peak to stderr)
 //            --repeat=N (invoke N more times and print the mean time per invocation to stderr)
-#include <sys/mman.h>
 #include <time.h>
 
 #include <chrono>
@@ -17,7 +16,7 @@
 #include <vector>
 
 #include "runtime/base/arena.h"
-#include "runtime/elf/code_memory.h"
+#include "platform/host/code_region.h"
 #include "runtime/hal/hal_module.h"
 #include "runtime/vm/context.h"
 #include "runtime/vm/test_module.h"
@@ -80,30 +79,6 @@ int Fail(const char* what, Status status) {
   return 1;
 }
 
-// Kernels of x86_64 executables are relocated and run in a read-write-execute mapping.
-class CodeRegion {
- public:
-  explicit CodeRegion(size_t size) : size_(size) {
-    void* region = mmap(nullptr, size_, PROT_READ | PROT_WRITE | PROT_EXEC,
-                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    region_ = region == MAP_FAILED ? nullptr : region;
-    if (region_) arena_.Initialize(MutableByteSpan(static_cast<uint8_t*>(region_), size_));
-  }
-  ~CodeRegion() {
-    if (region_) munmap(region_, size_);
-  }
-  elf::CodeMemory memory() {
-    elf::CodeMemory code;
-    code.arena = region_ ? &arena_ : nullptr;
-    return code;
-  }
-
- private:
-  size_t size_;
-  void* region_ = nullptr;
-  Arena arena_;
-};
-
 // Native modules offered to every module this tool runs: the hal module and the test module.
 Status RegisterNativeModules(vm::Context& context, hal::HalModule& hal) {
   BMRT_RETURN_IF_ERROR(context.RegisterNativeModule(hal::HalModule::Definition(), &hal));
@@ -126,7 +101,7 @@ int Run(const Options& options) {
   std::vector<uint8_t> region(options.arena_bytes + 64);
   Arena arena(MutableByteSpan(region.data(), region.size()));
 
-  CodeRegion code(64u << 20);
+  platform::CodeRegion code(64u << 20);
   hal::HalModule hal;
   if (Status hal_status = hal.Initialize(arena, code.memory()); !hal_status.ok()) {
     std::free(bytes);
