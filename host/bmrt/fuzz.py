@@ -1,7 +1,9 @@
 """Runs every libFuzzer target of a fuzz build and reports executions and coverage.
 
 `python -m bmrt.fuzz --build build/fuzz --seconds 60 [--jobs N] [--only vmfb,server]
-                    [--corpus-dir build/fuzz-corpus]`
+                    [--corpus-dir build/fuzz-corpus] [--runs N]`
+
+With --runs a target stops after N executions (or after --seconds, whichever comes first).
 
 A target is an executable named `*_fuzz` anywhere under the build directory. Its seed corpus is
 `tests/corpus/<name without _fuzz>/` (read-only: new inputs go to a scratch copy, or with
@@ -20,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,7 +49,8 @@ def _last_int(pattern: str, text: str) -> int:
     return int(found[-1]) if found else 0
 
 
-def run_target(binary: Path, seconds: int, corpus_root: Path | None = None) -> FuzzResult:
+def run_target(binary: Path, seconds: int, corpus_root: Path | None = None,
+               runs: int = 0) -> FuzzResult:
     name = binary.name.removesuffix("_fuzz")
     seeds = REPO / "tests" / "corpus" / name
     regressions = REPO / "tests" / "fuzz-regressions" / name
@@ -65,10 +69,12 @@ def run_target(binary: Path, seconds: int, corpus_root: Path | None = None) -> F
             shutil.copytree(seeds, corpus, dirs_exist_ok=True)
         artifacts = Path(scratch) / "artifacts"
         artifacts.mkdir()
+        limits = [f"-max_total_time={seconds}"] + ([f"-runs={runs}"] if runs else [])
+        started = time.monotonic()
         run = subprocess.run(
-            [str(binary), *common, f"-max_total_time={seconds}", f"-artifact_prefix={artifacts}/",
-             str(corpus)],
+            [str(binary), *common, *limits, f"-artifact_prefix={artifacts}/", str(corpus)],
             capture_output=True, text=True, timeout=seconds * 3 + 120)
+        elapsed = max(1, round(time.monotonic() - started))
         log = run.stderr
         crashes = sorted(artifacts.glob("*"))
         detail = ""
@@ -83,7 +89,7 @@ def run_target(binary: Path, seconds: int, corpus_root: Path | None = None) -> F
             ok=run.returncode == 0 and not crashes,
             executions=_last_int(r"stat::number_of_executed_units:\s*(\d+)", log),
             coverage=_last_int(r"\bcov: (\d+)", log),
-            seconds=seconds,
+            seconds=elapsed,
             regressions=len(regression_files),
             detail=detail)
 
@@ -95,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--only", default="", help="comma-separated target names (default: all)")
     parser.add_argument("--corpus-dir", type=Path, help="keep each target's corpus in DIR/<name>")
+    parser.add_argument("--runs", type=int, default=0, help="stop a target after N executions")
     args = parser.parse_args(argv)
     targets = find_targets(args.build)
     if args.only:
@@ -104,11 +111,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fuzz: no *_fuzz targets under {args.build}", file=sys.stderr)
         return 1
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        results = list(pool.map(lambda t: run_target(t, args.seconds, args.corpus_dir), targets))
-    print(f"{'target':<24}{'executions':>14}{'exec/s':>10}{'coverage':>10}{'regressions':>13}  result")
+        results = list(pool.map(lambda t: run_target(t, args.seconds, args.corpus_dir, args.runs), targets))
+    print(f"{'target':<24}{'executions':>14}{'seconds':>9}{'exec/s':>10}{'coverage':>10}"
+          f"{'regressions':>13}  result")
     for r in results:
         rate = r.executions // max(r.seconds, 1)
-        print(f"{r.target:<24}{r.executions:>14,}{rate:>10,}{r.coverage:>10}{r.regressions:>13}  "
+        print(f"{r.target:<24}{r.executions:>14,}{r.seconds:>9}{rate:>10,}{r.coverage:>10}"
+              f"{r.regressions:>13}  "
               f"{'ok' if r.ok else 'CRASH'}")
     failed = [r for r in results if not r.ok]
     for r in failed:
