@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import re
 from pathlib import Path
 
@@ -16,25 +15,10 @@ import pytest
 
 from bmrt import compile as compiler
 from bmrt import dataset, device, evaluate, models, scenario
+from e2e_helpers import qemu_children
 
 SAMPLES = 24
 PROBE_TIMEOUT_S = 30.0
-
-
-def _qemu_children() -> list[int]:
-    children = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "status").read_text()
-            command = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if (b"qemu-system-riscv32" in command and f"PPid:\t{os.getpid()}\n" in status
-                and "State:\tZ" not in status):
-            children.append(int(entry.name))
-    return children
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +64,7 @@ def _evaluate(config: dict, tmp_path: Path) -> tuple[dict, Path]:
     try:
         return evaluate.evaluate(config, ["pytest"])
     finally:
-        assert _qemu_children() == []
+        assert qemu_children() == []
 
 
 def test_float_model_vector_vs_scalar(runs_models, base_config, tmp_path):

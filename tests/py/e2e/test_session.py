@@ -13,16 +13,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bmrt import device, evaluate, models, scenario
+from bmrt import device, evaluate, models
+from e2e_helpers import scenario_firmware
 
 MODEL = b"BMRTTEST" + bytes(range(256)) * 118  # about the size of the compiled magic-wand model
 
 
 @pytest.fixture(params=["socket", "pty"])
 def session(request, tmp_path):
-    firmware = scenario.resolve_path(scenario.DEFAULTS["runtime"]["firmware"])
-    if not firmware.is_file():
-        pytest.skip(f"firmware not built: {firmware}")
+    firmware = scenario_firmware()
     log = tmp_path / "firmware.log"
     with device.open_device(firmware, vector=True, generation="G4", transport=request.param,
                             timeout_s=30.0, log_path=log, boot_args="test-engine") as opened:

@@ -8,20 +8,17 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import selectors
-import subprocess
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from bmrt import compile as bmrt_compile
 from bmrt import models
-from bmrt.client import Generation, InferenceClient, IoSpec, SocketTransport
+from bmrt import host_server as server_process
+from bmrt.client import Generation, InferenceClient, IoSpec
 
 REPO = Path(__file__).resolve().parents[3]
 CORPUS_DIR = REPO / "tests/models"
-HOST_SERVER = REPO / "build/host/platform/host/bmrt-host-server"
 FIRMWARE = REPO / "build/rv32/platform/qemu-virt-rv32/bmrt-firmware.elf"
 
 # MLIR sources written by tests/models/make_corpus.py, plus the two magic-wand TFLite models.
@@ -128,43 +125,16 @@ class IreeRuntime:
         return [np.asarray(r.to_host() if hasattr(r, "to_host") else r) for r in results]
 
 
-class HostServer:
+class HostServer(server_process.HostServer):
     """bmrt-host-server --engine iree on a free TCP port; stop() always ends the process."""
 
     def __init__(self, arena_mib: int = 64):
-        if not HOST_SERVER.is_file():
-            raise FileNotFoundError(f"{HOST_SERVER} is missing: run `make host` first")
-        self._stderr = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(
-            [str(HOST_SERVER), "--port", "0", "--engine", "iree", "--arena-mib", str(arena_mib)],
-            stdout=subprocess.PIPE, stderr=self._stderr, text=True)
-        selector = selectors.DefaultSelector()
-        selector.register(self.process.stdout, selectors.EVENT_READ)
-        if not selector.select(10.0):
-            self.stop()
-            raise RuntimeError("bmrt-host-server did not print its port within 10 s")
-        self.port = int(self.process.stdout.readline().strip().rsplit(":", 1)[1])
+        super().__init__(engine="iree", arena_mib=arena_mib)
 
     def connect(self, timeout: float = 30.0) -> InferenceClient:
-        client = InferenceClient(SocketTransport("127.0.0.1", self.port), Generation.G4,
-                                 timeout=timeout)
+        client = super().connect(Generation.G4, timeout=timeout)
         client.connect()
         return client
-
-    def log(self) -> str:
-        self._stderr.seek(0)
-        return self._stderr.read().decode(errors="replace")
-
-    def stop(self) -> None:
-        try:
-            self.process.terminate()
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=5)
-        finally:
-            self.process.stdout.close()
-            self._stderr.close()
 
 
 def run_through_protocol(client: InferenceClient, model: CorpusModel, vmfb: Path,
