@@ -16,8 +16,7 @@ import pytest
 
 from bmrt.client import Generation, InferenceClient, IoSpec, RequestFailed, SocketTransport, TensorSpec
 from protocol_support import REPO
-from engine_model import expected_output, make_input, make_model
-from test_hostile import CASES, SPEC, Ctx, bring_to, probe_stage
+from test_hostile import CASES, SPEC, Ctx, run_case_then_recover
 
 FIRMWARE = REPO / "build/rv32/platform/qemu-virt-rv32/bmrt-firmware.elf"
 REPLY_TIMEOUT = 10.0  # QEMU is slower than the host server, and CI machines are busy
@@ -83,18 +82,8 @@ PARAMS = [pytest.param(g, c, id=f"{c.name.replace(' ', '_')}-{g.value}")
 def test_hostile_input_on_firmware(firmware: FirmwareTarget, hostile):
     if not firmware.simulator.running():
         pytest.fail("QEMU stopped during an earlier case:\n" + firmware.log()[-2000:])
-    client = firmware.client
     firmware.reset()
-    ctx = Ctx(client, firmware.generation, firmware.log)
-    bring_to(ctx, hostile.stage)
-    hostile.action(ctx)
-    after = hostile.after[firmware.generation] if isinstance(hostile.after, dict) else hostile.after
-    assert probe_stage(client) == after
-    client.upload_io_spec(SPEC)
-    model = make_model(4000, seed=9)
-    client.upload_model(model)
-    data = make_input(SPEC.input_bytes, seed=5)
-    assert client.infer(data) == expected_output(model, data, SPEC.output_bytes)
+    run_case_then_recover(Ctx(firmware.client, firmware.generation, firmware.log), hostile)
     assert firmware.simulator.running()
 
 

@@ -480,14 +480,18 @@ def test_catalogue_size():
 @pytest.mark.parametrize("hostile,generation", PARAMS)
 def test_hostile_input(connect, host_server, hostile: Case, generation: Generation):
     client = connect(generation, timeout=3.0)
-    ctx = Ctx(client, generation, host_server.log)
+    run_case_then_recover(Ctx(client, generation, host_server.log), hostile)
+
+
+def run_case_then_recover(ctx: Ctx, hostile: Case) -> None:
+    """Plays the case from its stage, checks where the target is left, then runs a complete
+    valid session on the same connection."""
     bring_to(ctx, hostile.stage)
     hostile.action(ctx)
-    after = hostile.after[generation] if isinstance(hostile.after, dict) else hostile.after
-    assert probe_stage(client) == after
-    # Recovery: a complete valid session on the same connection.
-    client.upload_io_spec(SPEC)
+    after = hostile.after[ctx.generation] if isinstance(hostile.after, dict) else hostile.after
+    assert probe_stage(ctx.client) == after
+    ctx.client.upload_io_spec(SPEC)
     model = make_model(4000, seed=9)
-    client.upload_model(model)
+    ctx.client.upload_model(model)
     data = make_input(SPEC.input_bytes, seed=5)
-    assert client.infer(data) == expected_output(model, data, SPEC.output_bytes)
+    assert ctx.client.infer(data) == expected_output(model, data, SPEC.output_bytes)
