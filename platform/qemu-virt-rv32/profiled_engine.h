@@ -1,7 +1,10 @@
 // Wraps the firmware's Engine so that every inference runs inside a profiling window
 // (profile_marker.h): the QEMU instruction-profile plugin then counts exactly the inferences.
+// It also logs where the uploaded model bytes are ("model-bytes 0x<base> 0x<size>"), so that
+// the host can tell reads of the weights from other memory traffic.
 #pragma once
 
+#include "platform/qemu-virt-rv32/log.h"
 #include "platform/qemu-virt-rv32/profile_marker.h"
 #include "runtime/server/engine.h"
 
@@ -12,6 +15,7 @@ class ProfiledEngine final : public server::Engine {
   explicit ProfiledEngine(server::Engine& engine) : engine_(engine) {}
 
   Status LoadModel(ByteSpan module_bytes, const protocol::ModelSpec& spec) override {
+    Log("model-bytes 0x%x 0x%zx", unsigned(uintptr_t(module_bytes.data())), module_bytes.size());
     return engine_.LoadModel(module_bytes, spec);
   }
   void UnloadModel() override { engine_.UnloadModel(); }

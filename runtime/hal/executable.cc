@@ -78,7 +78,21 @@ Status Executable::Initialize(const elf::CodeMemory& code, ByteSpan library, Byt
             error.Set("hal.executable: library wants %u constants, %zu given",
                       unsigned(library_->constants.count), constant_count)};
   }
-  return CheckExports(error);
+  BMRT_RETURN_IF_ERROR(CheckExports(error));
+  if (code.load_observer != nullptr) ReportLoad(*code.load_observer);
+  return OkStatus();
+}
+
+void Executable::ReportLoad(const elf::LoadObserver& observer) const {
+  if (observer.image_loaded != nullptr) {
+    observer.image_loaded(observer.context, module_.image(), module_.image_size());
+  }
+  if (observer.export_loaded == nullptr) return;
+  for (uint32_t i = 0; i < export_count(); ++i) {
+    observer.export_loaded(observer.context,
+                           reinterpret_cast<const void*>(uintptr_t(library_->exports.ptrs[i])),
+                           export_name(i));
+  }
 }
 
 Status Executable::CheckExports(elf::ErrorText& error) const {

@@ -51,6 +51,7 @@ class Executable : public vm::RefObject {
   Status Initialize(const elf::CodeMemory& code, ByteSpan library, ByteSpan constants,
                     elf::ErrorText& error);
   Status CheckExports(elf::ErrorText& error) const;
+  void ReportLoad(const elf::LoadObserver& observer) const;
 
   Arena* arena_;
   elf::ElfModule module_;

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "runtime/elf/testing/host_code_memory.h"
@@ -79,6 +80,57 @@ TEST_F(ExecutableTest, ListsExportsWithAttributes) {
   executable->Release();
   EXPECT_EQ(arena_.stats().live_allocations, 0u);
   EXPECT_EQ(code_.arena().stats().live_allocations, 0u);
+}
+
+struct ObservedLoad {
+  uintptr_t image = 0;
+  size_t image_size = 0;
+  std::vector<std::pair<uintptr_t, std::string>> exports;
+};
+
+TEST_F(ExecutableTest, TellsTheLoadObserverWhereTheImageAndEachExportAre) {
+  ObservedLoad seen;
+  elf::LoadObserver observer;
+  observer.context = &seen;
+  observer.image_loaded = [](void* context, const void* base, size_t size) {
+    static_cast<ObservedLoad*>(context)->image = uintptr_t(base);
+    static_cast<ObservedLoad*>(context)->image_size = size;
+  };
+  observer.export_loaded = [](void* context, const void* entry, StringView name) {
+    static_cast<ObservedLoad*>(context)->exports.emplace_back(
+        uintptr_t(entry), std::string(name.data(), name.size()));
+  };
+  elf::CodeMemory code = code_.code_memory();
+  code.load_observer = &observer;
+  Result<Executable*> created =
+      Executable::Create(arena_, code, "embedded-elf-x86_64",
+                         ByteSpan(library_.data(), library_.size()), ByteSpan(), error_);
+  ASSERT_TRUE(created.ok()) << created.status().message();
+  Executable* executable = created.value();
+  ASSERT_NE(seen.image, 0u);
+  ASSERT_EQ(seen.exports.size(), executable->export_count());
+  for (uint32_t i = 0; i < executable->export_count(); ++i) {
+    StringView name = executable->export_name(i);
+    EXPECT_EQ(seen.exports[i].second, std::string(name.data(), name.size()));
+    EXPECT_GE(seen.exports[i].first, seen.image);
+    EXPECT_LT(seen.exports[i].first, seen.image + seen.image_size);
+  }
+  executable->Release();
+}
+
+TEST_F(ExecutableTest, AFailedLoadTellsTheObserverNothing) {
+  int calls = 0;
+  elf::LoadObserver observer;
+  observer.context = &calls;
+  observer.image_loaded = [](void* context, const void*, size_t) { ++*static_cast<int*>(context); };
+  elf::CodeMemory code = code_.code_memory();
+  code.load_observer = &observer;
+  uint32_t constant = 1;  // the library declares no constants: the load fails after relocation
+  Result<Executable*> created = Executable::Create(
+      arena_, code, "embedded-elf-x86_64", ByteSpan(library_.data(), library_.size()),
+      ByteSpan(reinterpret_cast<const uint8_t*>(&constant), 4), error_);
+  EXPECT_FALSE(created.ok());
+  EXPECT_EQ(calls, 0);
 }
 
 TEST_F(ExecutableTest, DispatchesMulAddLikeNumpy) {
