@@ -133,7 +133,7 @@ def run_target(config: dict[str, Any], model: models.Model, target: compiler.Tar
         raise EvaluationError(f"{target.name}: {error}") from error
     final = _jsonable(final)
     if extra_args:
-        final.update(_read_profile(profile_path))
+        final.update(_read_profile(profile_path, firmware, log_path))
     allocation = final.get("allocation_stats", {}) if isinstance(final, dict) else {}
     allocation = {k: v for k, v in allocation.items() if isinstance(v, (int, float))}
     for key in results.KENNING_ALLOCATION_KEYS:
@@ -158,18 +158,30 @@ def _profile_args(config: dict[str, Any], path: Path) -> tuple[str, ...]:
         raise EvaluationError(f"instruction profile requested: {error}") from error
 
 
-def _read_profile(path: Path) -> dict[str, Any]:
-    """Instruction classes counted by the plugin, as Kenning's `opcode_counters`."""
-    from bmrt import insn_profile
+def _read_profile(path: Path, firmware: Path, log_path: Path) -> dict[str, Any]:
+    """Instruction classes counted by the plugin, as Kenning's `opcode_counters`, and the
+    per-inference split by kernel, firmware component and memory region (bmrt.symbolize)."""
+    from bmrt import insn_profile, symbolize
     try:
         profile = insn_profile.read_profile(path)
     except insn_profile.ProfileError as error:
         print(f"evaluate: warning: {error}", file=sys.stderr)
         return {}
     counters = profile.window if profile.windows else profile.total
-    return {"opcode_counters": dict(counters),
-            "insn_profile": {"windows": profile.windows, "total": profile.total,
-                             "window": profile.window}}
+    found: dict[str, Any] = {
+        "opcode_counters": dict(counters),
+        "insn_profile": {"windows": profile.windows, "total": profile.total,
+                         "window": profile.window}}
+    if profile.windows and profile.pc_counts:
+        try:
+            symbolized = symbolize.summarize(profile, firmware, log_path)
+        except symbolize.SymbolizeError as error:
+            print(f"evaluate: warning: {error}", file=sys.stderr)
+            return found
+        found["insn_profile"]["kernel_exports"] = symbolized.pop("kernel_exports")
+        found["insn_profile"]["top_functions"] = symbolized.pop("top_functions")
+        found.update(symbolized)
+    return found
 
 
 def _decode_output(payload: bytes, spec: models.TensorSpec, index: int) -> np.ndarray:

@@ -160,6 +160,151 @@ def plot_opcode_classes(runs: list[dict[str, Any]], path: Path) -> Path | None:
     return path
 
 
+def _grouped_barh(runs: list[dict[str, Any]], values: list[dict[str, float]], names: list[str],
+                  title: str, xlabel: str, path: Path, millions: bool = True,
+                  share_of: list[float] | None = None) -> Path:
+    """One bar per (name, run): the profile plots' common layout."""
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(8.5, 1.0 + 0.34 * len(names) * len(runs)))
+    height = 0.8 / len(runs)
+    for index, (run, counts) in enumerate(zip(runs, values)):
+        bars = axes.barh(np.arange(len(names)) + index * height,
+                         [counts.get(name, 0.0) for name in names], height,
+                         color=_colour(run["target"], index), label=run["target"])
+        total = share_of[index] if share_of else None
+        for bar, name in zip(bars, names):
+            value = counts.get(name, 0.0)
+            label = f" {value / 1e3:,.1f} k" if millions else f" {value:,.0f}"
+            if total:
+                label += f" ({100 * value / total:.1f} %)"
+            axes.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, label, va="center",
+                      fontsize=7)
+    axes.set_yticks(np.arange(len(names)) + height * (len(runs) - 1) / 2,
+                    [_shorten(name) for name in names], fontsize=8)
+    axes.invert_yaxis()
+    axes.set_xlim(0, axes.get_xlim()[1] * 1.25)
+    axes.set_xlabel(xlabel)
+    axes.set_title(title)
+    if millions:
+        _millions(axes.xaxis)
+    if len(runs) > 1:
+        axes.legend(frameon=False, loc="lower right")
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)
+    return path
+
+
+def _shorten(name: str, limit: int = 48) -> str:
+    return name if len(name) <= limit else name[:limit - 1] + "…"
+
+
+def _ranked_names(values: list[dict[str, float]], limit: int | None = None) -> list[str]:
+    names = sorted({name for counts in values for name in counts},
+                   key=lambda name: -max(counts.get(name, 0.0) for counts in values))
+    return names[:limit] if limit else names
+
+
+def plot_top_kernels(runs: list[dict[str, Any]], path: Path, limit: int = 12) -> Path | None:
+    profiled = [run for run in runs if run.get("kernel_instructions")]
+    if not profiled:
+        return None
+    values = [run["kernel_instructions"] for run in profiled]
+    totals = [sum(run["instructions_by_component"].values())
+              if run.get("instructions_by_component") else None for run in profiled]
+    return _grouped_barh(profiled, values, _ranked_names(values, limit),
+                         "Top kernels (instructions per inference; share of the inference)",
+                         "instructions per inference (QEMU plugin, per pc)", path,
+                         share_of=totals)
+
+
+def plot_components(runs: list[dict[str, Any]], path: Path) -> Path | None:
+    profiled = [run for run in runs if run.get("instructions_by_component")]
+    if not profiled:
+        return None
+    values = [run["instructions_by_component"] for run in profiled]
+    return _grouped_barh(profiled, values, _ranked_names(values),
+                         "Instructions by component (kernels vs firmware parts)",
+                         "instructions per inference", path,
+                         share_of=[sum(counts.values()) for counts in values])
+
+
+def plot_memory_regions(runs: list[dict[str, Any]], path: Path) -> Path | None:
+    profiled = [run for run in runs if run.get("memory_by_region")]
+    if not profiled:
+        return None
+    plt = _pyplot()
+    regions = _ranked_names([{region: entry["load_bytes"] + entry["store_bytes"]
+                              for region, entry in run["memory_by_region"].items()}
+                             for run in profiled])
+    figure, axes = plt.subplots(figsize=(8.5, 1.2 + 0.4 * len(regions) * len(profiled)))
+    height = 0.8 / len(profiled)
+    for index, run in enumerate(profiled):
+        table = run["memory_by_region"]
+        positions = np.arange(len(regions)) + index * height
+        loads = [table.get(region, {}).get("load_bytes", 0.0) / 1024 for region in regions]
+        stores = [table.get(region, {}).get("store_bytes", 0.0) / 1024 for region in regions]
+        colour = _colour(run["target"], index)
+        axes.barh(positions, loads, height, color=colour,
+                  label=f"{run['target']} loads" if len(profiled) > 1 else "loaded")
+        axes.barh(positions, stores, height, left=loads, color=colour, alpha=0.35, hatch="//",
+                  edgecolor="white",
+                  label=f"{run['target']} stores" if len(profiled) > 1 else "stored")
+        for row, region in enumerate(regions):
+            entry = table.get(region, {})
+            axes.text(loads[row] + stores[row], positions[row],
+                      f" {loads[row]:,.1f} / {stores[row]:,.1f} KiB "
+                      f"({entry.get('loads', 0):,.0f} loads, {entry.get('stores', 0):,.0f} stores)",
+                      va="center", fontsize=7)
+    axes.set_yticks(np.arange(len(regions)) + height * (len(profiled) - 1) / 2, regions)
+    axes.invert_yaxis()
+    axes.set_xlim(0, axes.get_xlim()[1] * 1.6)
+    axes.set_xlabel("KiB per inference (loaded / stored)")
+    axes.set_title("Memory traffic by region")
+    axes.legend(frameon=False, loc="lower right", fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)
+    return path
+
+
+VECTOR_CLASSES = ("vector_arith", "vector_load", "vector_store", "vsetvl")
+
+
+def plot_vector_share(runs: list[dict[str, Any]], path: Path) -> Path | None:
+    """Share of vector instructions in each profiled run (inside the inference windows)."""
+    profiled = [run for run in runs if run["statistics"].get("opcode_counters")]
+    if not profiled:
+        return None
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(8, 1.2 + 0.6 * len(profiled)))
+    names = [run["target"] for run in profiled]
+    for row, run in enumerate(profiled):
+        counters = run["statistics"]["opcode_counters"]
+        total = sum(value for name, value in counters.items()
+                    if not name.startswith("mem_") and name != "insns") or 1
+        left = 0.0
+        for index, name in enumerate(VECTOR_CLASSES):
+            share = counters.get(name, 0) / total
+            axes.barh(row, 100 * share, left=100 * left, color=_colour(run["target"], row),
+                      alpha=1.0 - 0.2 * index, edgecolor="white",
+                      label=name if row == 0 else None)
+            left += share
+        axes.text(100 * left, row, f" vector {100 * left:.1f} % of "
+                  f"{total / max(1, run['samples']):,.0f} instructions per inference",
+                  va="center", fontsize=8)
+    axes.set_yticks(range(len(names)), names)
+    axes.invert_yaxis()
+    axes.set_xlim(0, 100)
+    axes.set_xlabel("% of executed instructions (vector_arith, vector_load, vector_store, vsetvl)")
+    axes.set_title("Vector share of the executed instructions")
+    axes.legend(frameon=False, loc="lower right", fontsize=7, ncol=4)
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)
+    return path
+
+
 def plot_agreement(runs: list[dict[str, Any]], path: Path) -> Path:
     plt = _pyplot()
     metrics = ["accuracy"] + sorted({name for run in runs for name in run["agreement"]})
@@ -311,6 +456,14 @@ def render(results: dict[str, Any], output: Path) -> Path:
                    plot_comparison(runs, output.with_name(f"{stem}-{kind}.png"))))
     images.append(("Instruction classes",
                    plot_opcode_classes(runs, output.with_name(f"{stem}-opcodes.png"))))
+    images.append(("Vector share",
+                   plot_vector_share(runs, output.with_name(f"{stem}-vector-share.png"))))
+    images.append(("Top kernels",
+                   plot_top_kernels(runs, output.with_name(f"{stem}-kernels.png"))))
+    images.append(("Instructions by component",
+                   plot_components(runs, output.with_name(f"{stem}-components.png"))))
+    images.append(("Memory by region",
+                   plot_memory_regions(runs, output.with_name(f"{stem}-memory.png"))))
     bmrt = results["bmrt"]
     dataset = bmrt.get("dataset", {})
     model = bmrt.get("model", {})

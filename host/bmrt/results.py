@@ -78,6 +78,9 @@ def run_metrics(run: TargetRun, labels: np.ndarray, references: dict[str, np.nda
         "statistics": dict(run.statistics),
         "compiled": dict(run.compiled),
     }
+    for key in PROFILE_KEYS[1:]:
+        if run.statistics.get(key):
+            metrics[key] = run.statistics[key]
     if instructions.size:
         metrics["instructions"] = {
             "mean": float(instructions.mean()), "min": int(instructions.min()),
@@ -149,13 +152,17 @@ def build(*, runs: list[TargetRun], labels: np.ndarray, references: dict[str, np
     for key, value in primary_run.allocation_stats.items():
         if key in KENNING_ALLOCATION_KEYS:
             results[key] = value
-    if primary_run.statistics.get("opcode_counters"):
-        results["opcode_counters"] = primary_run.statistics["opcode_counters"]
+    for key in PROFILE_KEYS:
+        if primary_run.statistics.get(key):
+            results[key] = primary_run.statistics[key]
     if len(runs) > 1:
         results["bmrt"]["comparison"] = compare(per_target)
     return results
 
 
+# Instruction-profile keys (evaluate --profile) copied from the primary run to the top level.
+PROFILE_KEYS = ("opcode_counters", "kernel_instructions", "instructions_by_component",
+                "memory_by_region")
 KENNING_ALLOCATION_KEYS = ("host_bytes_peak", "host_bytes_allocated", "host_bytes_freed",
                            "device_bytes_peak", "device_bytes_allocated", "device_bytes_freed")
 
