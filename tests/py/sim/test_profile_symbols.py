@@ -18,12 +18,6 @@ from bmrt.simulator import Simulator
 from sim_helpers import REPO, firmware, no_qemu_left_behind  # noqa: F401 (fixtures)
 
 VMFB_INSPECT = REPO / "build/host/tools/vmfb_inspect/vmfb_inspect"
-# Instructions hal::Executable::Dispatch executes between its two reads of minstret besides the
-# kernel's own (firmware built from runtime/hal/executable.cc as of this test): per workgroup
-# call the loop body and call sequence, per dispatch the read itself and the loop set-up and
-# tear-down. Valid for dispatches whose grid is a single row (y = z = 1), as in magic wand.
-HAL_LOOP_PER_WORKGROUP = 9
-HAL_LOOP_PER_DISPATCH = 36
 
 
 def assert_lines_add_up(profile: insn_profile.InsnProfile) -> None:
@@ -83,11 +77,11 @@ def magic_wand_run(tmp_path_factory):
     output = tmp_path_factory.mktemp("profile")
     run = evaluate.run_target(config, model, compiler.TARGETS["rv32-vector"],
                               data.windows[split.indices], output)
-    return run, output
+    return run, output, firmware_path
 
 
 def test_firmware_reports_the_module_exports(magic_wand_run):
-    run, output = magic_wand_run
+    run, output, _ = magic_wand_run
     layout = symbolize.parse_firmware_log((output / "firmware-rv32-vector.log").read_text())
     reported = layout.export_names()
     assert len(reported) == len(set(reported)) > 0
@@ -97,7 +91,7 @@ def test_firmware_reports_the_module_exports(magic_wand_run):
 
 
 def test_kernel_split_matches_the_firmware_kernel_counter(magic_wand_run):
-    run, output = magic_wand_run
+    run, output, firmware_elf = magic_wand_run
     profile = insn_profile.read_profile(output / "insn-profile-rv32-vector.txt")
     assert_lines_add_up(profile)
     stats = run.statistics
@@ -105,12 +99,28 @@ def test_kernel_split_matches_the_firmware_kernel_counter(magic_wand_run):
     assert windows == 3 == stats["engine_runs"]
     kernels = run.statistics["kernel_instructions"]
     assert symbolize.KERNEL_OTHER not in kernels
-    # Every inference runs the same dispatches, so the firmware's total over the windows is
-    # the per-pc kernel count plus the HAL loop's fixed cost per workgroup call and dispatch.
-    hal_loop = (HAL_LOOP_PER_WORKGROUP * stats["last_workgroups"]
-                + HAL_LOOP_PER_DISPATCH * stats["last_dispatches"])
-    assert round(sum(kernels.values()) * windows) + hal_loop * windows \
-        == stats["total_kernel_instructions"]
+    # The firmware's counter (minstret around each dispatch's workgroup loop) also counts the
+    # HAL loop around the kernel calls: a fixed number of instructions per workgroup call (the
+    # Executable::Dispatch pcs that run exactly once per workgroup) and a fixed number per
+    # dispatch (the counter read, loop set-up and tear-down; every magic-wand grid is one row).
+    symbolizer = symbolize.Symbolizer(symbolize.read_firmware(firmware_elf),
+                                      symbolize.KernelLayout())
+    per_workgroup = 0
+    per_dispatch_bound = 0
+    for pc, count in profile.pc_counts.items():
+        function = symbolizer.function_of(pc)
+        if function.startswith(("bmrt::hal::Executable::Dispatch(",
+                                "bmrt::platform::InstructionCount(")):
+            per_workgroup += count == windows * stats["last_workgroups"]
+            per_dispatch_bound += count >= windows * stats["last_dispatches"]
+    assert per_workgroup > 0
+    kernel_total = round(sum(kernels.values()) * windows)
+    hal_loop = (stats["total_kernel_instructions"] - kernel_total) // windows
+    assert (stats["total_kernel_instructions"] - kernel_total) % windows == 0
+    per_dispatch, remainder = divmod(hal_loop - per_workgroup * stats["last_workgroups"],
+                                     stats["last_dispatches"])
+    assert remainder == 0
+    assert 0 < per_dispatch < per_dispatch_bound
     components = run.statistics["instructions_by_component"]
     assert round(sum(components.values()) * windows) == profile.window["insns"]
     assert components["kernels"] == pytest.approx(sum(kernels.values()))
@@ -118,7 +128,7 @@ def test_kernel_split_matches_the_firmware_kernel_counter(magic_wand_run):
 
 
 def test_memory_regions_add_up_and_weights_come_from_the_model_bytes(magic_wand_run):
-    run, output = magic_wand_run
+    run, output, _ = magic_wand_run
     profile = insn_profile.read_profile(output / "insn-profile-rv32-vector.txt")
     regions = run.statistics["memory_by_region"]
     for field, counter in zip(symbolize.MEMORY_FIELDS, insn_profile.MEMORY_COUNTERS):
