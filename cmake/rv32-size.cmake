@@ -1,0 +1,64 @@
+# Firmware optimisation policy (rv32 only): a small image, a fast per-inference path.
+#
+# Firmware libraries and objects are compiled for size (-Oz). The sources on the path that runs
+# on every inference keep -O2: the interpreter loop and import calls, the hal module's import
+# functions (at -Oz or -Os they stop inlining the VM's argument readers), command-buffer replay,
+# workgroup dispatch, hal buffers and views, the arena, the engine's run and the IO-spec sizes
+# it checks per run.
+# The list comes from the instruction profile of an inference (`bmrt evaluate --profile`).
+# Included by the board's CMakeLists.txt once every runtime component exists. Figures:
+# docs/benchmarks.md, "Firmware footprint".
+#
+# Each setting may be given with -D in a scratch build directory to compare choices.
+if(NOT DEFINED BMRT_RV32_SIZE_OPT)
+  set(BMRT_RV32_SIZE_OPT -Oz)
+endif()
+if(NOT DEFINED BMRT_RV32_HOT_OPT)
+  set(BMRT_RV32_HOT_OPT -O2)
+endif()
+# Safe identical-code folding: only functions whose address is never taken are merged, so
+# function-pointer identity stays meaningful.
+if(NOT DEFINED BMRT_RV32_SIZE_LINK_OPTIONS)
+  set(BMRT_RV32_SIZE_LINK_OPTIONS -Wl,--icf=safe)
+endif()
+# Paths relative to the source root.
+if(NOT DEFINED BMRT_RV32_HOT_SOURCES)
+  set(BMRT_RV32_HOT_SOURCES
+      runtime/base/arena.cc
+      runtime/vm/dispatch.cc
+      runtime/vm/interpreter.cc
+      runtime/hal/buffer.cc
+      runtime/hal/buffer_view.cc
+      runtime/hal/command_buffer.cc
+      runtime/hal/executable.cc
+      runtime/hal/hal_module_buffer.cc
+      runtime/hal/hal_module_command.cc
+      runtime/hal/hal_module_device.cc
+      runtime/engine/iree_engine.cc
+      runtime/protocol/model_spec.cc)
+endif()
+
+function(_bmrt_rv32_source_option option)
+  foreach(source IN LISTS ARGN)
+    get_filename_component(directory ${CMAKE_SOURCE_DIR}/${source} DIRECTORY)
+    # Source options follow the target's on the command line, so the last -O wins.
+    set_property(SOURCE ${CMAKE_SOURCE_DIR}/${source} DIRECTORY ${directory}
+                 APPEND PROPERTY COMPILE_OPTIONS ${option})
+  endforeach()
+endfunction()
+
+# bmrt_rv32_optimize(targets...): the size policy for these targets (libraries and firmware
+# executables), then speed for the hot sources.
+function(bmrt_rv32_optimize)
+  foreach(target IN LISTS ARGN)
+    if(NOT TARGET ${target})
+      continue()
+    endif()
+    target_compile_options(${target} PRIVATE ${BMRT_RV32_SIZE_OPT})
+    get_target_property(type ${target} TYPE)
+    if(type STREQUAL "EXECUTABLE")
+      target_link_options(${target} PRIVATE ${BMRT_RV32_SIZE_LINK_OPTIONS})
+    endif()
+  endforeach()
+  _bmrt_rv32_source_option("${BMRT_RV32_HOT_OPT}" ${BMRT_RV32_HOT_SOURCES})
+endfunction()
