@@ -4,19 +4,14 @@
 
 #include "runtime/vm/buffer.h"
 #include "runtime/vm/interpreter.h"
+#include "runtime/vm/stack_bound.h"
 
 namespace bmrt::vm {
 
 Result<Context*> Context::Create(Arena& arena, const ContextOptions& options) {
   void* memory = arena.Allocate(sizeof(Context), alignof(Context));
   if (!memory) return ResourceExhausted("out of memory creating a VM context");
-  Context* context = new (memory) Context(arena, options);
-  context->stack_ = static_cast<uint8_t*>(arena.Allocate(options.stack_bytes, 16));
-  if (!context->stack_) {
-    Destroy(context);
-    return ResourceExhausted("out of memory allocating the VM stack");
-  }
-  return context;
+  return new (memory) Context(arena, options);
 }
 
 void Context::Destroy(Context* context) {
@@ -140,6 +135,19 @@ Status Context::AllocateState() {
   return OkStatus();
 }
 
+// The stack holds the deepest chain of internal calls the module can make, at most
+// options_.stack_bytes; recursion (no static bound) gets options_.stack_bytes.
+Status Context::AllocateStack() {
+  vmfb::ErrorMessage message;
+  Result<size_t> deepest = DeepestCallChainBytes(*module_, arena_, message);
+  if (!deepest.ok()) return Fail(deepest.status(), "sizing the VM stack");
+  stack_bytes_ = options_.stack_bytes;
+  if (deepest.value() != 0 && deepest.value() < stack_bytes_) stack_bytes_ = deepest.value();
+  stack_ = static_cast<uint8_t*>(arena_.Allocate(stack_bytes_ ? stack_bytes_ : 1, 16));
+  if (!stack_) return ResourceExhausted("out of memory allocating the VM stack");
+  return OkStatus();
+}
+
 void Context::ReleaseState() {
   for (uint32_t i = 0; i < global_ref_count_; ++i) global_refs_[i].~Ref();
   arena_.Free(global_refs_);
@@ -160,6 +168,7 @@ Status Context::LoadModule(const vmfb::Module& module) {
   module_ = &module;
   BMRT_RETURN_IF_ERROR(Link());
   BMRT_RETURN_IF_ERROR(AllocateState());
+  BMRT_RETURN_IF_ERROR(AllocateStack());
   if (const vmfb::ExportInfo* init = module.FindExport("__init")) {
     size_t count = 0;
     BMRT_RETURN_IF_ERROR(InvokeFunction(init->function_ordinal, {}, {}, &count));

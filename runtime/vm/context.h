@@ -25,7 +25,9 @@ class Buffer;
 struct Frame;
 
 struct ContextOptions {
-  size_t stack_bytes = 32 * 1024;  // frames (headers + register banks) of one invocation
+  // Frames (headers + register banks) of one invocation, at most: the stack is sized from the
+  // module's deepest chain of internal calls, or gets all of this when the module recurses.
+  size_t stack_bytes = 32 * 1024;
   uint32_t max_depth = 256;        // nested calls
   // Control transfers (branches and calls) one invocation may make before it fails with
   // DEADLINE_EXCEEDED (0: no limit).
@@ -57,6 +59,8 @@ class Context {
   Arena& arena() { return arena_; }
   // 1 when import `ordinal` resolved (optional imports may not).
   bool ImportResolved(uint32_t ordinal) const;
+  // Bytes of the VM stack (allocated by LoadModule).
+  size_t stack_bytes() const { return stack_bytes_; }
 
  private:
   friend class Interpreter;
@@ -73,6 +77,7 @@ class Context {
   Context(Arena& arena, const ContextOptions& options) : arena_(arena), options_(options) {}
   Status Link();
   Status AllocateState();
+  Status AllocateStack();
   void ReleaseState();
   Status Fail(Status status, const char* detail);
 
@@ -89,6 +94,7 @@ class Context {
   Buffer* rodata_ = nullptr;  // one read-only view per rodata segment
   uint32_t rodata_count_ = 0;
   uint8_t* stack_ = nullptr;
+  size_t stack_bytes_ = 0;
   bool initialized_ = false;
   ErrorMessage message_;
 };

@@ -9,6 +9,7 @@
 #include "runtime/vm/list.h"
 #include "runtime/vm/ops.h"
 #include "runtime/vm/registers.h"
+#include "runtime/vm/stack_bound.h"
 #include "runtime/vmfb/op_table.h"
 
 namespace bmrt::vm {
@@ -59,8 +60,8 @@ Frame* Interpreter::PushFrame(uint32_t function_ordinal, Frame* caller) {
   size_t start = AlignUp(stack_used_, 16);
   size_t i32_bytes = AlignUp(size_t(function.i32_register_count) * 4, 16);
   size_t ref_bytes = size_t(function.ref_register_count) * sizeof(Ref);
-  size_t end = start + AlignUp(sizeof(Frame), 16) + i32_bytes + ref_bytes;
-  if (end > context_.options_.stack_bytes) return nullptr;
+  size_t end = start + FrameBytes(function);
+  if (end > context_.stack_bytes_) return nullptr;
   uint8_t* base = context_.stack_ + start;
   Frame* frame = reinterpret_cast<Frame*>(base);
   frame->caller = caller;

@@ -27,13 +27,14 @@ constexpr uint8_t kOpDiscardRefs = 0x85;
 class FunctionVerifier {
  public:
   FunctionVerifier(const Module& module, uint32_t ordinal, uint8_t* marker_bits,
-                   ErrorMessage& message)
+                   ErrorMessage& message, const CallVisitor& calls)
       : module_(module),
         ordinal_(ordinal),
         function_(module.functions()[ordinal]),
         code_(function_.bytecode),
         marker_bits_(marker_bits),
-        message_(message) {}
+        message_(message),
+        calls_(calls) {}
 
   Status Run() {
     BMRT_RETURN_IF_ERROR(VerifySignatureFits());
@@ -82,6 +83,7 @@ class FunctionVerifier {
   ByteSpan code_;
   uint8_t* marker_bits_;
   ErrorMessage& message_;
+  const CallVisitor& calls_;
   bool checking_targets_ = false;
 
   size_t pc_ = 0;
@@ -354,6 +356,7 @@ Status FunctionVerifier::VerifyCallee(uint32_t callee) {
                   module_.functions().size());
     }
     callee_cconv_ = &module_.functions()[callee].cconv;
+    if (!checking_targets_ && calls_.visit) calls_.visit(calls_.context, callee);
   }
   return OkStatus();
 }
@@ -454,6 +457,11 @@ Status VerifyTypes(const Module& module, ErrorMessage& message) {
 
 Status VerifyFunction(const Module& module, uint32_t function_ordinal, Arena& scratch,
                       ErrorMessage& message) {
+  return VerifyFunction(module, function_ordinal, scratch, message, CallVisitor());
+}
+
+Status VerifyFunction(const Module& module, uint32_t function_ordinal, Arena& scratch,
+                      ErrorMessage& message, const CallVisitor& calls) {
   if (function_ordinal >= module.functions().size()) {
     return OutOfRange(message.Set("function %u does not exist", function_ordinal));
   }
@@ -463,7 +471,7 @@ Status VerifyFunction(const Module& module, uint32_t function_ordinal, Arena& sc
     return ResourceExhausted(message.Set("no arena memory to verify function %u", function_ordinal));
   }
   memset(marker_bits, 0, bits);
-  Status status = FunctionVerifier(module, function_ordinal, marker_bits, message).Run();
+  Status status = FunctionVerifier(module, function_ordinal, marker_bits, message, calls).Run();
   scratch.Free(marker_bits);
   return status;
 }

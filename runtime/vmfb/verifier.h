@@ -21,6 +21,17 @@ Status VerifyModule(const Module& module, Arena& scratch, ErrorMessage& message)
 Status VerifyFunction(const Module& module, uint32_t function_ordinal, Arena& scratch,
                       ErrorMessage& message);
 
+// Told the callee ordinal of every call to an internal function (imports excluded), once per
+// call site, in bytecode order.
+struct CallVisitor {
+  void (*visit)(void* context, uint32_t callee) = nullptr;
+  void* context = nullptr;
+};
+// VerifyFunction that also reports the function's internal calls to `calls` (call sites before
+// a verification failure may have been reported).
+Status VerifyFunction(const Module& module, uint32_t function_ordinal, Arena& scratch,
+                      ErrorMessage& message, const CallVisitor& calls);
+
 // LoadModule + VerifyModule; a module that fails verification is freed and never returned.
 Result<Module*> LoadVerifiedModule(ByteSpan archive, Arena& arena, ErrorMessage& message);
 
