@@ -6,11 +6,17 @@
 
 namespace bmrt::hal {
 
+// A recorded operand. A buffer's storage never moves, so a direct buffer's range is resolved
+// (and checked) once when recorded; a slot operand keeps its offset and length in native width
+// (saturated: a value past SIZE_MAX never fits a binding, and fails the same check at execute).
 struct CommandBuffer::StoredRef {
-  vm::Ref buffer;
+  vm::Ref buffer;  // retained; null for a binding-table slot
+  MutableByteSpan range;  // the direct buffer's resolved range
   uint32_t slot = 0;
-  uint64_t offset = 0;
-  uint64_t length = kWholeBuffer;
+  bool whole = true;  // slot operand to the end of the binding
+  size_t offset = 0;
+  size_t length = 0;
+  mutable MutableByteSpan resolved;  // replay cache (see CommandBuffer::Execute)
 };
 
 enum class CommandKind : uint8_t { kFill, kUpdate, kCopy, kDispatch };
@@ -32,6 +38,9 @@ struct CommandBuffer::Command {
   size_t constant_count = 0;
   StoredRef* bindings = nullptr;
   size_t binding_count = 0;
+  uint32_t slot_mask = 0;         // slots (below kCachedSlots) of the dispatch's operands
+  void** binding_ptrs = nullptr;  // dispatch: the resolved bindings (replay cache)
+  size_t* binding_lengths = nullptr;
   uint8_t* payload = nullptr;
   size_t payload_size = 0;
 };
@@ -70,7 +79,9 @@ Result<CommandBuffer::Command*> CommandBuffer::Append(size_t constant_count,
   if (finalized_) return FailedPrecondition("hal.command_buffer: already finalized");
   size_t constants_at = AlignUp(sizeof(Command), alignof(StoredRef));
   size_t bindings_at = constants_at + AlignUp(constant_count * sizeof(uint32_t), alignof(StoredRef));
-  size_t payload_at = bindings_at + binding_count * sizeof(StoredRef);
+  size_t pointers_at = bindings_at + binding_count * sizeof(StoredRef);
+  size_t lengths_at = pointers_at + binding_count * sizeof(void*);
+  size_t payload_at = lengths_at + binding_count * sizeof(size_t);
   size_t total = 0;
   if (!CheckedAdd(payload_at, payload_size, &total)) {
     return ResourceExhausted("hal.command_buffer: command too large");
@@ -83,6 +94,8 @@ Result<CommandBuffer::Command*> CommandBuffer::Append(size_t constant_count,
   command->bindings = reinterpret_cast<StoredRef*>(memory + bindings_at);
   for (size_t i = 0; i < binding_count; ++i) new (&command->bindings[i]) StoredRef();
   command->binding_count = binding_count;
+  command->binding_ptrs = reinterpret_cast<void**>(memory + pointers_at);
+  command->binding_lengths = reinterpret_cast<size_t*>(memory + lengths_at);
   command->payload = memory + payload_at;
   command->payload_size = payload_size;
   if (last_ != nullptr) {
@@ -106,11 +119,26 @@ Status CommandBuffer::Check(const BufferRef& ref) const {
   return OkStatus();
 }
 
-void CommandBuffer::Store(const BufferRef& ref, StoredRef& stored) const {
+void CommandBuffer::NoteSlot(const BufferRef& ref) {
+  if (ref.buffer != nullptr) return;
+  if (ref.slot < kCachedSlots) {
+    used_slots_ |= uint32_t(1) << ref.slot;
+  } else {
+    cacheable_ = false;
+  }
+}
+
+void CommandBuffer::Store(const BufferRef& ref, StoredRef& stored) {
+  NoteSlot(ref);
+  constexpr uint64_t kMaxSize = ~size_t(0);
   stored.buffer = vm::Ref::Retain(ref.buffer);
+  if (ref.buffer != nullptr) {
+    stored.range = ref.buffer->Range(ref.offset, ref.length).value();  // checked by Check()
+  }
   stored.slot = ref.slot;
-  stored.offset = ref.offset;
-  stored.length = ref.length;
+  stored.whole = ref.length == kWholeBuffer;
+  stored.offset = size_t(Min(ref.offset, kMaxSize));
+  stored.length = size_t(Min(ref.length, kMaxSize));
 }
 
 Status CommandBuffer::Fill(const BufferRef& target, uint64_t pattern, uint32_t pattern_length) {
@@ -188,6 +216,16 @@ Status CommandBuffer::RecordDispatch(Executable& executable, uint32_t ordinal,
     Store(counts, command->source);
   }
   for (size_t i = 0; i < bindings.size(); ++i) Store(bindings[i], command->bindings[i]);
+  for (size_t i = 0; i < bindings.size(); ++i) {  // slot operands are resolved at execute
+    command->binding_ptrs[i] = command->bindings[i].range.data();
+    command->binding_lengths[i] = command->bindings[i].range.size();
+  }
+  for (size_t i = 0; i <= bindings.size(); ++i) {
+    const StoredRef& stored = i < bindings.size() ? command->bindings[i] : command->source;
+    if (!stored.buffer && (i < bindings.size() || command->indirect)) {
+      command->slot_mask |= stored.slot < kCachedSlots ? uint32_t(1) << stored.slot : ~uint32_t(0);
+    }
+  }
   return OkStatus();
 }
 
@@ -236,19 +274,45 @@ class CommandBuffer::SlotRanges {
 
 Status CommandBuffer::Resolve(const StoredRef& ref, SlotRanges& slots,
                               MutableByteSpan* out) const {
-  MutableByteSpan base;
   if (ref.buffer) {
-    BMRT_ASSIGN_OR_RETURN(base, static_cast<Buffer*>(ref.buffer.get())->Range(0, kWholeBuffer));
-  } else {
-    BMRT_RETURN_IF_ERROR(slots.Get(ref.slot, &base));
+    *out = ref.range;
+    return OkStatus();
   }
+  MutableByteSpan base;
+  BMRT_RETURN_IF_ERROR(slots.Get(ref.slot, &base));
   if (ref.offset > base.size()) return OutOfRange("hal.command_buffer: offset past binding end");
-  uint64_t length = ref.length == kWholeBuffer ? base.size() - ref.offset : ref.length;
-  if (!RangeFits(ref.offset, length, base.size())) {
-    return OutOfRange("hal.command_buffer: range runs past the end of its binding");
-  }
-  *out = MutableByteSpan(base.data() + ref.offset, size_t(length));
+  size_t rest = base.size() - ref.offset;
+  size_t length = ref.whole ? rest : ref.length;
+  if (length > rest) return OutOfRange("hal.command_buffer: range runs past the end of its binding");
+  *out = MutableByteSpan(base.data() + ref.offset, length);
+  ref.resolved = *out;
   return OkStatus();
+}
+
+uint32_t CommandBuffer::ChangedSlots(SlotRanges& slots) const {
+  if (!cacheable_) return ~uint32_t(0);
+  if (!cache_valid_) return used_slots_;
+  uint32_t changed = 0;
+  for (uint32_t slot = 0; slot < kCachedSlots; ++slot) {
+    if (((used_slots_ >> slot) & 1) == 0) continue;
+    MutableByteSpan range;
+    if (!slots.Get(slot, &range).ok() || range.data() != cached_slot_data_[slot] ||
+        range.size() != cached_slot_size_[slot]) {
+      changed |= uint32_t(1) << slot;
+    }
+  }
+  return changed;
+}
+
+void CommandBuffer::RememberSlots(SlotRanges& slots) const {
+  for (uint32_t slot = 0; slot < kCachedSlots; ++slot) {
+    if (((used_slots_ >> slot) & 1) == 0) continue;
+    MutableByteSpan range;
+    if (!slots.Get(slot, &range).ok()) return;  // cannot happen: every command resolved it
+    cached_slot_data_[slot] = range.data();
+    cached_slot_size_[slot] = range.size();
+  }
+  cache_valid_ = true;
 }
 
 namespace {
@@ -274,43 +338,73 @@ Status FillBuffer(MutableByteSpan target, uint64_t pattern, uint32_t pattern_len
   return FillBytes(target, pattern, pattern_length);
 }
 
-Status CommandBuffer::RunDispatch(const Command& command, SlotRanges& slots, Arena& scratch,
-                                  elf::ErrorText& error) const {
-  void* pointers[kMaxBindings];
-  size_t lengths[kMaxBindings];
+Status CommandBuffer::ResolveDispatch(const Command& command, SlotRanges& slots) const {
   for (size_t i = 0; i < command.binding_count; ++i) {
     MutableByteSpan range;
     BMRT_RETURN_IF_ERROR(Resolve(command.bindings[i], slots, &range));
-    pointers[i] = range.data();
-    lengths[i] = range.size();
+    command.binding_ptrs[i] = range.data();
+    command.binding_lengths[i] = range.size();
   }
-  DispatchParams params;
-  for (int i = 0; i < 3; ++i) params.workgroup_count[i] = command.workgroups[i];
   if (command.indirect) {
     MutableByteSpan counts;
     BMRT_RETURN_IF_ERROR(Resolve(command.source, slots, &counts));
-    for (int i = 0; i < 3; ++i) params.workgroup_count[i] = LoadLe32(counts.data() + 4 * i);
+  }
+  return OkStatus();
+}
+
+Status CommandBuffer::RunDispatch(const Command& command, Arena& scratch,
+                                  elf::ErrorText& error) const {
+  DispatchParams params;
+  for (int i = 0; i < 3; ++i) params.workgroup_count[i] = command.workgroups[i];
+  if (command.indirect) {
+    const uint8_t* counts = command.source.buffer ? command.source.range.data()
+                                                  : command.source.resolved.data();
+    for (int i = 0; i < 3; ++i) params.workgroup_count[i] = LoadLe32(counts + 4 * i);
   }
   params.constants = Span<const uint32_t>(command.constants, command.constant_count);
-  params.binding_ptrs = Span<void* const>(pointers, command.binding_count);
-  params.binding_lengths = Span<const size_t>(lengths, command.binding_count);
+  params.binding_ptrs = Span<void* const>(command.binding_ptrs, command.binding_count);
+  params.binding_lengths = Span<const size_t>(command.binding_lengths, command.binding_count);
   auto* executable = static_cast<Executable*>(command.executable.get());
   return executable->Dispatch(command.ordinal, params, scratch, error);
 }
 
+// Replays the commands. The operand ranges resolved (and checked) by the last successful
+// Execute are kept in the commands; an operand whose binding-table slot resolves to the same
+// range again (a compiled model executes its command buffer with the same transient
+// allocation every time) is used as it is instead of being resolved again.
 Status CommandBuffer::Execute(Span<const BindingTableEntry> binding_table, Arena& scratch,
                               elf::ErrorText& error) const {
   if (!finalized_) return FailedPrecondition("hal.command_buffer: executed before finalize");
   SlotRanges slots(binding_table);
+  uint32_t changed = ChangedSlots(slots);
+  cache_valid_ = false;  // until every command ran: a failure may leave operands half-resolved
+  BMRT_RETURN_IF_ERROR(ExecuteCommands(slots, changed, scratch, error));
+  if (cacheable_) RememberSlots(slots);
+  return OkStatus();
+}
+
+Status CommandBuffer::ExecuteCommands(SlotRanges& slots, uint32_t changed, Arena& scratch,
+                                      elf::ErrorText& error) const {
+  auto resolve = [&](const StoredRef& ref, MutableByteSpan* out) -> Status {
+    if (ref.buffer) {
+      *out = ref.range;
+      return OkStatus();
+    }
+    if (ref.slot < kCachedSlots && ((changed >> ref.slot) & 1) == 0) {
+      *out = ref.resolved;
+      return OkStatus();
+    }
+    return Resolve(ref, slots, out);
+  };
   for (const Command* command = first_; command != nullptr; command = command->next) {
     MutableByteSpan target;
     switch (command->kind) {
       case CommandKind::kFill:
-        BMRT_RETURN_IF_ERROR(Resolve(command->target, slots, &target));
+        BMRT_RETURN_IF_ERROR(resolve(command->target, &target));
         BMRT_RETURN_IF_ERROR(FillBytes(target, command->pattern, command->pattern_length));
         break;
       case CommandKind::kUpdate:
-        BMRT_RETURN_IF_ERROR(Resolve(command->target, slots, &target));
+        BMRT_RETURN_IF_ERROR(resolve(command->target, &target));
         if (target.size() != command->payload_size) {
           return OutOfRange("hal.command_buffer: update length mismatch");
         }
@@ -318,8 +412,8 @@ Status CommandBuffer::Execute(Span<const BindingTableEntry> binding_table, Arena
         break;
       case CommandKind::kCopy: {
         MutableByteSpan source;
-        BMRT_RETURN_IF_ERROR(Resolve(command->source, slots, &source));
-        BMRT_RETURN_IF_ERROR(Resolve(command->target, slots, &target));
+        BMRT_RETURN_IF_ERROR(resolve(command->source, &source));
+        BMRT_RETURN_IF_ERROR(resolve(command->target, &target));
         if (source.size() != target.size()) {
           return OutOfRange("hal.command_buffer: copy length mismatch");
         }
@@ -327,7 +421,8 @@ Status CommandBuffer::Execute(Span<const BindingTableEntry> binding_table, Arena
         break;
       }
       case CommandKind::kDispatch:
-        BMRT_RETURN_IF_ERROR(RunDispatch(*command, slots, scratch, error));
+        if (command->slot_mask & changed) BMRT_RETURN_IF_ERROR(ResolveDispatch(*command, slots));
+        BMRT_RETURN_IF_ERROR(RunDispatch(*command, scratch, error));
         break;
     }
   }

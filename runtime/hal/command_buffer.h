@@ -75,10 +75,18 @@ class CommandBuffer : public vm::RefObject {
   Result<Command*> Append(size_t constant_count, size_t binding_count, size_t payload_size);
   // Validates an operand before anything is recorded, so a rejected command leaves no trace.
   Status Check(const BufferRef& ref) const;
-  void Store(const BufferRef& ref, StoredRef& stored) const;
+  void Store(const BufferRef& ref, StoredRef& stored);
+  // Resolves `ref` against the binding table and keeps the result in the ref's replay cache.
   Status Resolve(const StoredRef& ref, SlotRanges& slots, MutableByteSpan* out) const;
-  Status RunDispatch(const Command& command, SlotRanges& slots, Arena& scratch,
-                     elf::ErrorText& error) const;
+  Status ResolveDispatch(const Command& command, SlotRanges& slots) const;
+  Status RunDispatch(const Command& command, Arena& scratch, elf::ErrorText& error) const;
+  // The slots (bit per slot) that do not resolve to the range the last successful Execute
+  // saw: operands of the other slots keep the ranges it resolved (and checked).
+  uint32_t ChangedSlots(SlotRanges& slots) const;
+  void RememberSlots(SlotRanges& slots) const;
+  Status ExecuteCommands(SlotRanges& slots, uint32_t changed, Arena& scratch,
+                         elf::ErrorText& error) const;
+  void NoteSlot(const BufferRef& ref);
   Status RecordDispatch(Executable& executable, uint32_t ordinal, const uint32_t workgroups[3],
                         const BufferRef* workgroups_buffer, Span<const uint32_t> constants,
                         Span<const BufferRef> bindings);
@@ -89,6 +97,14 @@ class CommandBuffer : public vm::RefObject {
   Command* first_ = nullptr;
   Command* last_ = nullptr;
   size_t command_count_ = 0;
+  // Replay cache: the slot ranges of the last successful Execute (only when every slot used
+  // is below kCachedSlots); the resolved operand ranges are kept in the commands.
+  static constexpr uint32_t kCachedSlots = 8;
+  uint32_t used_slots_ = 0;  // bit per slot operand below kCachedSlots
+  bool cacheable_ = true;    // no slot operand at or beyond kCachedSlots
+  mutable bool cache_valid_ = false;
+  mutable uint8_t* cached_slot_data_[kCachedSlots] = {};
+  mutable size_t cached_slot_size_[kCachedSlots] = {};
 };
 
 }  // namespace bmrt::hal

@@ -149,8 +149,22 @@ abi::DispatchAttrs Executable::attrs(uint32_t ordinal) const {
 Status Executable::Dispatch(uint32_t ordinal, const DispatchParams& params, Arena& scratch,
                             elf::ErrorText& error) const {
   if (ordinal >= export_count()) return OutOfRange("hal.executable: function id out of range");
-  const abi::DispatchAttrs a = attrs(ordinal);
-  const bool has_attrs = library_->exports.attrs != nullptr;
+  // Read in place: the attribute record is 64 bytes, of which a dispatch needs a few.
+  const abi::DispatchAttrs* attributes =
+      library_->exports.attrs != nullptr ? &library_->exports.attrs[ordinal] : nullptr;
+  const bool has_attrs = attributes != nullptr;
+  struct {
+    uint32_t binding_count = 0, constant_count = 0, local_memory_pages = 0;
+    uint32_t workgroup_size_x = 1, workgroup_size_y = 1, workgroup_size_z = 1;
+  } a;
+  if (has_attrs) {
+    a.binding_count = attributes->binding_count;
+    a.constant_count = attributes->constant_count;
+    a.local_memory_pages = attributes->local_memory_pages;
+    if (attributes->workgroup_size_x != 0) a.workgroup_size_x = attributes->workgroup_size_x;
+    if (attributes->workgroup_size_y != 0) a.workgroup_size_y = attributes->workgroup_size_y;
+    if (attributes->workgroup_size_z != 0) a.workgroup_size_z = attributes->workgroup_size_z;
+  }
   if (params.binding_ptrs.size() != params.binding_lengths.size() ||
       params.binding_ptrs.size() > abi::kMaxBindings ||
       params.constants.size() > abi::kMaxConstants) {
@@ -171,7 +185,7 @@ Status Executable::Dispatch(uint32_t ordinal, const DispatchParams& params, Aren
   abi::DispatchState state = {};
   state.workgroup_size_x = a.workgroup_size_x;
   state.workgroup_size_y = a.workgroup_size_y;
-  state.workgroup_size_z = a.workgroup_size_z;
+  state.workgroup_size_z = uint16_t(a.workgroup_size_z);
   state.constant_count = uint16_t(params.constants.size());
   state.workgroup_count_x = params.workgroup_count[0];
   state.workgroup_count_y = params.workgroup_count[1];
@@ -219,7 +233,7 @@ Status Executable::Dispatch(uint32_t ordinal, const DispatchParams& params, Aren
     counter->workgroups += uint64_t(state.workgroup_count_x) * state.workgroup_count_y *
                            state.workgroup_count_z;
   }
-  scratch.Free(workgroup.local_memory);
+  if (workgroup.local_memory != nullptr) scratch.Free(workgroup.local_memory);
   return status;
 }
 
