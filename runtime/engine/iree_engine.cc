@@ -141,6 +141,23 @@ Status IreeEngine::CheckSignature(const protocol::ModelSpec& spec) {
   }
   for (uint32_t i = 0; i < spec.num_inputs; ++i) input_types_[i] = DefaultElementType(spec.inputs[i].type);
   for (uint32_t i = 0; i < spec.num_outputs; ++i) output_types_[i] = DefaultElementType(spec.outputs[i].type);
+  total_input_bytes_ = total_output_bytes_ = 0;
+  for (uint32_t k = 0; k < spec.num_inputs + spec.num_outputs; ++k) {
+    bool is_input = k < spec.num_inputs;
+    uint64_t bytes = 0;
+    if (!protocol::TensorByteSize(is_input ? spec.inputs[k] : spec.outputs[k - spec.num_inputs],
+                                  &bytes) ||
+        bytes > (~size_t(0)) / 2) {
+      return InvalidArgument("a tensor of the IO spec is too large");
+    }
+    if (is_input) {
+      input_bytes_[k] = size_t(bytes);
+      total_input_bytes_ += size_t(bytes);
+    } else {
+      output_bytes_[k - spec.num_inputs] = size_t(bytes);
+      total_output_bytes_ += size_t(bytes);
+    }
+  }
 
   DeclaredSignature declared;
   StringView declaration = module_->FunctionAttr(function_ordinal_, "iree.abi.declaration");
@@ -246,17 +263,14 @@ Status IreeEngine::CopyOutput(uint32_t index, const vm::Value& value, MutableByt
 
 Status IreeEngine::Run(ByteSpan inputs, MutableByteSpan outputs) {
   if (context_ == nullptr) return FailedPrecondition("no model loaded");
-  if (inputs.size() != protocol::TotalInputBytes(spec_) ||
-      outputs.size() != protocol::TotalOutputBytes(spec_)) {
+  if (inputs.size() != total_input_bytes_ || outputs.size() != total_output_bytes_) {
     return InvalidArgument("tensor bytes differ from the IO spec");
   }
   vm::Value args[protocol::kMaxInputs];
   size_t offset = 0;
   for (uint32_t i = 0; i < spec_.num_inputs; ++i) {
-    uint64_t bytes = 0;
-    protocol::TensorByteSize(spec_.inputs[i], &bytes);
-    BMRT_RETURN_IF_ERROR(WrapInput(i, inputs.subspan(offset, size_t(bytes)), &args[i]));
-    offset += size_t(bytes);
+    BMRT_RETURN_IF_ERROR(WrapInput(i, inputs.subspan(offset, input_bytes_[i]), &args[i]));
+    offset += input_bytes_[i];
   }
   vm::Value results[protocol::kMaxOutputs];
   size_t count = 0;
@@ -270,10 +284,8 @@ Status IreeEngine::Run(ByteSpan inputs, MutableByteSpan outputs) {
   if (count != spec_.num_outputs) return Internal("the model returned fewer outputs than declared");
   offset = 0;
   for (uint32_t i = 0; i < spec_.num_outputs; ++i) {
-    uint64_t bytes = 0;
-    protocol::TensorByteSize(spec_.outputs[i], &bytes);
-    BMRT_RETURN_IF_ERROR(CopyOutput(i, results[i], outputs.subspan(offset, size_t(bytes))));
-    offset += size_t(bytes);
+    BMRT_RETURN_IF_ERROR(CopyOutput(i, results[i], outputs.subspan(offset, output_bytes_[i])));
+    offset += output_bytes_[i];
   }
   ++runs_;
   last_dispatches_ = kernel_counter_.dispatches;

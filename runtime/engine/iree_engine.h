@@ -28,6 +28,8 @@ struct IreeEngineOptions {
   elf::CodeMemory code;  // code.arena may be the engine's arena (the rv32 board does that)
   // Bytecode ops per invocation before the call fails (0: no limit); bounds hostile modules.
   uint64_t max_steps = 200u * 1000 * 1000;
+  // VM stack limit; the stack itself is sized from the module's deepest call chain (this much
+  // only when the module recurses).
   size_t stack_bytes = 32 * 1024;
   // When set (e.g. the retired-instruction counter), Run measures the part of each inference
   // spent in the entry function's call ("last_invoke_instructions") and inside kernel calls
@@ -76,6 +78,11 @@ class IreeEngine final : public server::Engine {
   protocol::ModelSpec spec_;
   uint32_t input_types_[protocol::kMaxInputs] = {};
   uint32_t output_types_[protocol::kMaxOutputs] = {};
+  // Byte sizes from the IO spec, computed once per load (Run checks and splits by them).
+  size_t input_bytes_[protocol::kMaxInputs] = {};
+  size_t output_bytes_[protocol::kMaxOutputs] = {};
+  size_t total_input_bytes_ = 0;
+  size_t total_output_bytes_ = 0;
 
   size_t module_bytes_ = 0;
   size_t loaded_bytes_ = 0;  // arena bytes the loaded model holds (excluding its upload)
