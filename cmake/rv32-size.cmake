@@ -4,22 +4,33 @@
 # on every inference keep -O2: the interpreter loop and import calls, the hal module's import
 # functions (at -Oz or -Os they stop inlining the VM's argument readers), command-buffer replay,
 # workgroup dispatch, hal buffers and views, the arena, the engine's run and the IO-spec sizes
-# it checks per run.
-# The list comes from the instruction profile of an inference (`bmrt evaluate --profile`).
-# Included by the board's CMakeLists.txt once every runtime component exists. Figures:
-# docs/benchmarks.md, "Firmware footprint".
+# it checks per run. The list comes from the instruction profile of an inference
+# (`bmrt evaluate --profile`). Included by the board's CMakeLists.txt once every runtime
+# component exists. Figures: docs/benchmarks.md, "Firmware footprint".
 #
 # Each setting may be given with -D in a scratch build directory to compare choices.
+
+# LTO (off by default) makes the image smaller and faster still, but inlines across components:
+# functions the profile tools and tests locate by symbol (hal::Executable::Dispatch,
+# platform::InstructionCount) disappear into their callers, and the instruction profile's
+# per-component split follows the caller.
+option(BMRT_RV32_LTO "Link the rv32 firmware with link-time optimisation" OFF)
+if(BMRT_RV32_LTO)
+  set(lto -flto)
+  # The LTO code generator does not get -march from the driver; it builds each function for
+  # that function's own target features anyway, this only keeps it from warning about the ABI.
+  set(lto_link -flto "SHELL:-Xlinker -mllvm -Xlinker -mattr=+m,+f,+zicsr,+zifencei")
+endif()
 if(NOT DEFINED BMRT_RV32_SIZE_OPT)
-  set(BMRT_RV32_SIZE_OPT -Oz)
+  set(BMRT_RV32_SIZE_OPT -Oz ${lto})
 endif()
 if(NOT DEFINED BMRT_RV32_HOT_OPT)
-  set(BMRT_RV32_HOT_OPT -O2)
+  set(BMRT_RV32_HOT_OPT -O2 ${lto})
 endif()
 # Safe identical-code folding: only functions whose address is never taken are merged, so
 # function-pointer identity stays meaningful.
 if(NOT DEFINED BMRT_RV32_SIZE_LINK_OPTIONS)
-  set(BMRT_RV32_SIZE_LINK_OPTIONS -Wl,--icf=safe)
+  set(BMRT_RV32_SIZE_LINK_OPTIONS -Wl,--icf=safe ${lto_link})
 endif()
 # Paths relative to the source root.
 if(NOT DEFINED BMRT_RV32_HOT_SOURCES)
@@ -47,16 +58,21 @@ function(_bmrt_rv32_source_option option)
   endforeach()
 endfunction()
 
-# bmrt_rv32_optimize(targets...): the size policy for these targets (libraries and firmware
-# executables), then speed for the hot sources.
+# bmrt_rv32_optimize(COMPILE targets... LINK executables...): the size policy for the COMPILE
+# targets (libraries and firmware executables) and speed for the hot sources; the link options
+# for every rv32 executable that links those libraries (they hold LTO bitcode).
 function(bmrt_rv32_optimize)
-  foreach(target IN LISTS ARGN)
-    if(NOT TARGET ${target})
-      continue()
+  cmake_parse_arguments(ARG "" "" "COMPILE;LINK" ${ARGN})
+  foreach(target IN LISTS ARG_COMPILE)
+    if(TARGET ${target})
+      # The firmware never returns through exit(), so static destructors would only register
+      # dead code with atexit.
+      target_compile_options(${target} PRIVATE ${BMRT_RV32_SIZE_OPT}
+                             $<$<COMPILE_LANGUAGE:CXX>:-fno-c++-static-destructors>)
     endif()
-    target_compile_options(${target} PRIVATE ${BMRT_RV32_SIZE_OPT})
-    get_target_property(type ${target} TYPE)
-    if(type STREQUAL "EXECUTABLE")
+  endforeach()
+  foreach(target IN LISTS ARG_LINK)
+    if(TARGET ${target})
       target_link_options(${target} PRIVATE ${BMRT_RV32_SIZE_LINK_OPTIONS})
     endif()
   endforeach()

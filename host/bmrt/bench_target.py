@@ -35,6 +35,10 @@ COMPONENTS = [("libbmrt_test_engine.a", "server (test engine)"), ("libbmrt_base.
               ("libbmrt_elf.a", "elf"), ("libbmrt_engine.a", "engine"),
               ("selftest", "platform (self-test)"), ("platform/", "platform"),
               ("libc.a", "libc/libgcc"), ("libm.a", "libc/libgcc"), ("libgcc.a", "libc/libgcc")]
+# Namespaces of bmrt::<namespace> -> component names above (LTO input sections, see below).
+NAMESPACE_COMPONENTS = {"base": "base", "protocol": "protocol", "server": "server",
+                        "vmfb": "vmfb", "vm": "vm", "hal": "hal", "elf": "elf",
+                        "engine": "engine", "platform": "platform"}
 SECTION_KINDS = {".text": "text", ".rodata": "rodata", ".srodata": "rodata", ".data": "data",
                  ".sdata": "data", ".init_array": "data", ".bss": "bss", ".sbss": "bss"}
 
@@ -96,6 +100,22 @@ def _demangled_section(name: str) -> str:
     return f"{obj} .{kind} {symbol}"[:140]
 
 
+def _lto_component(section: str) -> str:
+    """Component of an input section of the LTO object, from the symbol in its name: the
+    mangled `bmrt::<namespace>` (`.text._ZN4bmrt2vm...`), `bmrt_*` entry points (platform), the
+    machine outliner's shared sequences, anything else (merged globals)."""
+    match = re.search(r"4bmrt(\d+)", section)
+    if match:
+        start = match.end()
+        namespace = section[start:start + int(match.group(1))]
+        return NAMESPACE_COMPONENTS.get(namespace, "base")
+    if ".bmrt_" in section:
+        return "platform"
+    if "OUTLINED_FUNCTION" in section:
+        return "outlined sequences (all)"
+    return "other (linker)"
+
+
 def footprint(build: Path) -> dict:
     map_path = (build / FIRMWARE).with_suffix(".map")
     if not map_path.is_file():
@@ -113,9 +133,12 @@ def footprint(build: Path) -> dict:
             output = SECTION_KINDS.get(name.split()[0])
         elif indent == 8 and output is not None and size > 0:
             source = name.split(":(")[0]
-            component = next((c for key, c in COMPONENTS if key in source),
-                             "merged strings, constants (all)" if source == "<internal>"
-                             else "other (linker)")
+            if source.endswith(".lto.o"):  # the firmware is linked with LTO: one object
+                component = _lto_component(name)
+            else:
+                component = next((c for key, c in COMPONENTS if key in source),
+                                 "merged strings, constants (all)" if source == "<internal>"
+                                 else "other (linker)")
             row = table.setdefault(component, {"text": 0, "rodata": 0, "data": 0, "bss": 0})
             row[output] += size
             if output in ("text", "rodata"):
