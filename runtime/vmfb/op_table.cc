@@ -295,29 +295,41 @@ constexpr Entry kExtF64Ops[] = {
     {0x3F, {"round.f64.even", 0, 2, {RF64, RF64}}},
 };
 
-struct OpTable {
-  OpInfo ops[256];
-  int assigned;
+// Per set, the position + 1 of each opcode's entry (0: unassigned): 256 bytes instead of 256
+// table entries, most of which would be unassigned.
+struct OpIndex {
+  uint8_t slots[256];
 };
 
 template <size_t N>
-constexpr OpTable BuildTable(const Entry (&entries)[N]) {
-  OpTable table{};
-  for (const Entry& entry : entries) table.ops[entry.opcode] = entry.info;
-  table.assigned = int(N);
-  return table;
+constexpr OpIndex BuildIndex(const Entry (&entries)[N]) {
+  static_assert(N < 256, "slots are bytes");
+  OpIndex index{};
+  for (size_t i = 0; i < N; ++i) index.slots[entries[i].opcode] = uint8_t(i + 1);
+  return index;
 }
 
-constexpr OpTable kTables[] = {BuildTable(kCoreOps), BuildTable(kExtF32Ops),
-                               BuildTable(kExtF64Ops)};
+struct OpSetEntries {
+  const Entry* entries;
+  int count;
+};
+
+template <size_t N>
+constexpr OpSetEntries Entries(const Entry (&entries)[N]) {
+  return {entries, int(N)};
+}
+
+constexpr OpIndex kIndexes[] = {BuildIndex(kCoreOps), BuildIndex(kExtF32Ops),
+                                BuildIndex(kExtF64Ops)};
+constexpr OpSetEntries kSets[] = {Entries(kCoreOps), Entries(kExtF32Ops), Entries(kExtF64Ops)};
 
 }  // namespace
 
 const OpInfo* LookupOp(OpSet set, uint8_t opcode) {
-  const OpInfo& info = kTables[size_t(set)].ops[opcode];
-  return info.mnemonic ? &info : nullptr;
+  uint8_t slot = kIndexes[size_t(set)].slots[opcode];
+  return slot ? &kSets[size_t(set)].entries[slot - 1].info : nullptr;
 }
 
-int AssignedOpCount(OpSet set) { return kTables[size_t(set)].assigned; }
+int AssignedOpCount(OpSet set) { return kSets[size_t(set)].count; }
 
 }  // namespace bmrt::vmfb
