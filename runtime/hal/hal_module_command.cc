@@ -50,6 +50,29 @@ Result<uint32_t> FunctionOrdinal(NativeCall& call, const Executable& executable,
   return uint32_t(id);
 }
 
+// What both dispatch forms read after their workgroup-count operands: flags, the constant and
+// binding lists; and the checks they share.
+struct DispatchOperands {
+  uint32_t constants[kMaxConstants];
+  BufferRef bindings[kMaxBindings];
+  size_t constant_count = 0, binding_count = 0;
+  uint32_t ordinal = 0;
+
+  Span<const uint32_t> constant_span() const { return {constants, constant_count}; }
+  Span<const BufferRef> binding_span() const { return {bindings, binding_count}; }
+};
+
+Status ReadDispatchTail(NativeCall& call, ArgReader& args, CommandBuffer* command_buffer,
+                        Executable* executable, int64_t function_id, DispatchOperands& out) {
+  args.ReadI64();  // flags
+  BMRT_RETURN_IF_ERROR(ReadDispatchOperands(args, out.constants, &out.constant_count,
+                                            out.bindings, &out.binding_count));
+  BMRT_RETURN_IF_ERROR(Require(call, command_buffer, "command buffer"));
+  BMRT_RETURN_IF_ERROR(Require(call, executable, "executable"));
+  BMRT_ASSIGN_OR_RETURN(out.ordinal, FunctionOrdinal(call, *executable, function_id));
+  return OkStatus();
+}
+
 }  // namespace
 
 BMRT_HAL_FUNCTION(CommandBufferCreate) {
@@ -147,18 +170,11 @@ BMRT_HAL_FUNCTION(CommandBufferDispatch) {
   int64_t function_id = args.ReadI64();
   uint32_t workgroups[3];
   for (uint32_t& count : workgroups) count = args.ReadU32();
-  args.ReadI64();  // flags
-  uint32_t constants[kMaxConstants];
-  BufferRef bindings[kMaxBindings];
-  size_t constant_count = 0, binding_count = 0;
+  DispatchOperands operands;
   BMRT_RETURN_IF_ERROR(
-      ReadDispatchOperands(args, constants, &constant_count, bindings, &binding_count));
-  BMRT_RETURN_IF_ERROR(Require(call, command_buffer, "command buffer"));
-  BMRT_RETURN_IF_ERROR(Require(call, executable, "executable"));
-  BMRT_ASSIGN_OR_RETURN(uint32_t ordinal, FunctionOrdinal(call, *executable, function_id));
-  return command_buffer->Dispatch(*executable, ordinal, workgroups,
-                                  Span<const uint32_t>(constants, constant_count),
-                                  Span<const BufferRef>(bindings, binding_count));
+      ReadDispatchTail(call, args, command_buffer, executable, function_id, operands));
+  return command_buffer->Dispatch(*executable, operands.ordinal, workgroups,
+                                  operands.constant_span(), operands.binding_span());
 }
 
 BMRT_HAL_FUNCTION(CommandBufferDispatchIndirect) {
@@ -169,18 +185,11 @@ BMRT_HAL_FUNCTION(CommandBufferDispatchIndirect) {
   workgroups.slot = args.ReadU32();
   workgroups.buffer = args.ReadRefAs<Buffer>();
   workgroups.offset = uint64_t(args.ReadI64());
-  args.ReadI64();  // flags
-  uint32_t constants[kMaxConstants];
-  BufferRef bindings[kMaxBindings];
-  size_t constant_count = 0, binding_count = 0;
+  DispatchOperands operands;
   BMRT_RETURN_IF_ERROR(
-      ReadDispatchOperands(args, constants, &constant_count, bindings, &binding_count));
-  BMRT_RETURN_IF_ERROR(Require(call, command_buffer, "command buffer"));
-  BMRT_RETURN_IF_ERROR(Require(call, executable, "executable"));
-  BMRT_ASSIGN_OR_RETURN(uint32_t ordinal, FunctionOrdinal(call, *executable, function_id));
-  return command_buffer->DispatchIndirect(*executable, ordinal, workgroups,
-                                          Span<const uint32_t>(constants, constant_count),
-                                          Span<const BufferRef>(bindings, binding_count));
+      ReadDispatchTail(call, args, command_buffer, executable, function_id, operands));
+  return command_buffer->DispatchIndirect(*executable, operands.ordinal, workgroups,
+                                          operands.constant_span(), operands.binding_span());
 }
 
 BMRT_HAL_FUNCTION(ExecutableCreate) {

@@ -31,6 +31,29 @@ bool WaitSatisfied(const Queue& queue) {
   return false;
 }
 
+// The (source, source_offset, target, target_offset, length) tail of the queue transfers;
+// `Source` is what the operation reads from (vm.buffer, hal.buffer or hal.file).
+template <typename Source>
+struct Transfer {
+  Source* source = nullptr;
+  uint64_t source_offset = 0;
+  Buffer* target = nullptr;
+  uint64_t target_offset = 0;
+  uint64_t length = 0;
+};
+
+template <typename Source>
+Status ReadTransfer(NativeCall& call, ArgReader& args, const char* source_what,
+                    Transfer<Source>& transfer) {
+  transfer.source = args.ReadRefAs<Source>();
+  transfer.source_offset = uint64_t(args.ReadI64());
+  transfer.target = args.ReadRefAs<Buffer>();
+  transfer.target_offset = uint64_t(args.ReadI64());
+  transfer.length = uint64_t(args.ReadI64());
+  BMRT_RETURN_IF_ERROR(Require(call, transfer.source, source_what));
+  return Require(call, transfer.target, "target buffer");
+}
+
 Status Complete(NativeCall& call, const Queue& queue, Status status) {
   if (queue.signal != nullptr) {
     if (status.ok()) {
@@ -40,6 +63,18 @@ Status Complete(NativeCall& call, const Queue& queue, Status status) {
     }
   }
   return Relay(call, status);
+}
+
+// A queue operation moving `length` bytes from a Source into a buffer: (device, affinity,
+// wait, signal, source, source_offset, target, target_offset, length), run by `run`.
+template <typename Source, typename Run>
+Status QueueTransfer(NativeCall& call, ArgReader& args, const char* source_what, Run run) {
+  Queue queue;
+  BMRT_RETURN_IF_ERROR(ReadQueue(call, args, queue));
+  Transfer<Source> transfer;
+  BMRT_RETURN_IF_ERROR(ReadTransfer(call, args, source_what, transfer));
+  if (!WaitSatisfied(queue)) return OkStatus();
+  return Complete(call, queue, run(*queue.device, transfer));
 }
 
 }  // namespace
@@ -121,51 +156,31 @@ BMRT_HAL_FUNCTION(DeviceQueueFill) {
 BMRT_HAL_FUNCTION(DeviceQueueUpdate) {
   Queue queue;
   BMRT_RETURN_IF_ERROR(ReadQueue(call, args, queue));
-  vm::Buffer* source = args.ReadRefAs<vm::Buffer>();
-  int64_t source_offset = args.ReadI64();
-  Buffer* target = args.ReadRefAs<Buffer>();
-  int64_t target_offset = args.ReadI64();
-  int64_t length = args.ReadI64();
-  BMRT_RETURN_IF_ERROR(Require(call, source, "source buffer"));
-  BMRT_RETURN_IF_ERROR(Require(call, target, "target buffer"));
-  if (!RangeFits(uint64_t(source_offset), uint64_t(length), source->length())) {
+  Transfer<vm::Buffer> update;
+  BMRT_RETURN_IF_ERROR(ReadTransfer(call, args, "source buffer", update));
+  if (!RangeFits(update.source_offset, update.length, update.source->length())) {
     return OutOfRange("hal.device.queue.update: source range past the end of the buffer");
   }
   if (!WaitSatisfied(queue)) return OkStatus();
-  ByteSpan bytes = source->bytes().subspan(size_t(source_offset), size_t(length));
-  return Complete(call, queue, queue.device->QueueUpdate(bytes, *target, uint64_t(target_offset)));
+  ByteSpan bytes =
+      update.source->bytes().subspan(size_t(update.source_offset), size_t(update.length));
+  return Complete(call, queue,
+                  queue.device->QueueUpdate(bytes, *update.target, update.target_offset));
 }
 
 BMRT_HAL_FUNCTION(DeviceQueueCopy) {
-  Queue queue;
-  BMRT_RETURN_IF_ERROR(ReadQueue(call, args, queue));
-  Buffer* source = args.ReadRefAs<Buffer>();
-  int64_t source_offset = args.ReadI64();
-  Buffer* target = args.ReadRefAs<Buffer>();
-  int64_t target_offset = args.ReadI64();
-  int64_t length = args.ReadI64();
-  BMRT_RETURN_IF_ERROR(Require(call, source, "source buffer"));
-  BMRT_RETURN_IF_ERROR(Require(call, target, "target buffer"));
-  if (!WaitSatisfied(queue)) return OkStatus();
-  return Complete(call, queue,
-                  queue.device->QueueCopy(*source, uint64_t(source_offset), *target,
-                                          uint64_t(target_offset), uint64_t(length)));
+  return QueueTransfer<Buffer>(call, args, "source buffer", [](Device& device,
+                                                               Transfer<Buffer>& copy) {
+    return device.QueueCopy(*copy.source, copy.source_offset, *copy.target, copy.target_offset,
+                            copy.length);
+  });
 }
 
 BMRT_HAL_FUNCTION(DeviceQueueRead) {
-  Queue queue;
-  BMRT_RETURN_IF_ERROR(ReadQueue(call, args, queue));
-  File* source = args.ReadRefAs<File>();
-  int64_t source_offset = args.ReadI64();
-  Buffer* target = args.ReadRefAs<Buffer>();
-  int64_t target_offset = args.ReadI64();
-  int64_t length = args.ReadI64();
-  BMRT_RETURN_IF_ERROR(Require(call, source, "source file"));
-  BMRT_RETURN_IF_ERROR(Require(call, target, "target buffer"));
-  if (!WaitSatisfied(queue)) return OkStatus();
-  return Complete(call, queue,
-                  queue.device->QueueRead(*source, uint64_t(source_offset), *target,
-                                          uint64_t(target_offset), uint64_t(length)));
+  return QueueTransfer<File>(call, args, "source file", [](Device& device, Transfer<File>& read) {
+    return device.QueueRead(*read.source, read.source_offset, *read.target, read.target_offset,
+                            read.length);
+  });
 }
 
 BMRT_HAL_FUNCTION(DeviceQueueWrite) { return Unsupported(call, "device.queue.write (to files)"); }
