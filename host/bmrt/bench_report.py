@@ -126,7 +126,10 @@ def _footprint(fp: dict) -> list[str]:
     lines += ["", "Biggest contributors (text + rodata): " + ", ".join(
         f"{name} {row['text'] + row['rodata']} B" for name, row in biggest[:4]) + "."]
     lines += ["", f"Goal: code + read-only data at most 64 KiB: {size} bytes "
-              f"({size / 1024:.1f} KiB) - {_verdict(size <= GOALS['code_and_rodata'])}.", "",
+              f"({size / 1024:.1f} KiB) - {_verdict(size <= GOALS['code_and_rodata'])}. "
+              "Built by cmake/rv32-size.cmake: -Oz off the per-inference path, -O2 on it, safe "
+              "identical-code folding; what each choice costs in instructions per inference and "
+              "what is left: [firmware-size.md](firmware-size.md).", "",
               "Largest input sections (text and rodata):", ""]
     lines += [f"- {row['bytes']} B {row['component']}: `{row['section']}`"
               for row in fp.get("largest_sections", [])]
