@@ -11,12 +11,13 @@ namespace bmrt::hal {
 // (saturated: a value past SIZE_MAX never fits a binding, and fails the same check at execute).
 struct CommandBuffer::StoredRef {
   vm::Ref buffer;  // retained; null for a binding-table slot
-  MutableByteSpan range;  // the direct buffer's resolved range
+  // A direct buffer's range, resolved when recorded; for a slot operand the range the last
+  // execute resolved (the replay cache, see CommandBuffer::Execute).
+  mutable MutableByteSpan range;
   uint32_t slot = 0;
   bool whole = true;  // slot operand to the end of the binding
   size_t offset = 0;
   size_t length = 0;
-  mutable MutableByteSpan resolved;  // replay cache (see CommandBuffer::Execute)
 };
 
 enum class CommandKind : uint8_t { kFill, kUpdate, kCopy, kDispatch };
@@ -285,7 +286,7 @@ Status CommandBuffer::Resolve(const StoredRef& ref, SlotRanges& slots,
   size_t length = ref.whole ? rest : ref.length;
   if (length > rest) return OutOfRange("hal.command_buffer: range runs past the end of its binding");
   *out = MutableByteSpan(base.data() + ref.offset, length);
-  ref.resolved = *out;
+  ref.range = *out;
   return OkStatus();
 }
 
@@ -357,8 +358,7 @@ Status CommandBuffer::RunDispatch(const Command& command, Arena& scratch,
   DispatchParams params;
   for (int i = 0; i < 3; ++i) params.workgroup_count[i] = command.workgroups[i];
   if (command.indirect) {
-    const uint8_t* counts = command.source.buffer ? command.source.range.data()
-                                                  : command.source.resolved.data();
+    const uint8_t* counts = command.source.range.data();
     for (int i = 0; i < 3; ++i) params.workgroup_count[i] = LoadLe32(counts + 4 * i);
   }
   params.constants = Span<const uint32_t>(command.constants, command.constant_count);
@@ -379,19 +379,19 @@ Status CommandBuffer::Execute(Span<const BindingTableEntry> binding_table, Arena
   uint32_t changed = ChangedSlots(slots);
   cache_valid_ = false;  // until every command ran: a failure may leave operands half-resolved
   BMRT_RETURN_IF_ERROR(ExecuteCommands(slots, changed, scratch, error));
-  if (cacheable_) RememberSlots(slots);
+  if (cacheable_ && changed != 0) {
+    RememberSlots(slots);
+  } else {
+    cache_valid_ = cacheable_;
+  }
   return OkStatus();
 }
 
 Status CommandBuffer::ExecuteCommands(SlotRanges& slots, uint32_t changed, Arena& scratch,
                                       elf::ErrorText& error) const {
   auto resolve = [&](const StoredRef& ref, MutableByteSpan* out) -> Status {
-    if (ref.buffer) {
+    if (ref.buffer || (ref.slot < kCachedSlots && ((changed >> ref.slot) & 1) == 0)) {
       *out = ref.range;
-      return OkStatus();
-    }
-    if (ref.slot < kCachedSlots && ((changed >> ref.slot) & 1) == 0) {
-      *out = ref.resolved;
       return OkStatus();
     }
     return Resolve(ref, slots, out);
