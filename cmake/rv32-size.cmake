@@ -24,8 +24,10 @@ endif()
 if(NOT DEFINED BMRT_RV32_SIZE_OPT)
   set(BMRT_RV32_SIZE_OPT -Oz ${lto})
 endif()
+# Without loop unrolling the path is 1.7 KB smaller and an inference ~50 instructions shorter
+# (its loops run a handful of times).
 if(NOT DEFINED BMRT_RV32_HOT_OPT)
-  set(BMRT_RV32_HOT_OPT -O2 ${lto})
+  set(BMRT_RV32_HOT_OPT -O2 -fno-unroll-loops ${lto})
 endif()
 # Safe identical-code folding: only functions whose address is never taken are merged, so
 # function-pointer identity stays meaningful.
