@@ -48,6 +48,7 @@ class Target:
     description: str
     codegen_flags: tuple[str, ...] = ()
     static_shape_flags: tuple[str, ...] = ()  # left out for inputs with dynamic dimensions
+    tuning_spec: Path | None = None  # static shapes only, like static_shape_flags
 
     def flags(self, static_shapes: bool = True) -> list[str]:
         flags = [
@@ -60,24 +61,50 @@ class Target:
             flags.append(f"--iree-llvmcpu-target-cpu-features={self.features}")
         if self.abi:
             flags.append(f"--iree-llvmcpu-target-abi={self.abi}")
-        flags += self.codegen_flags + (self.static_shape_flags if static_shapes else ())
+        flags += self.codegen_flags
+        if static_shapes:
+            flags += self.static_shape_flags
+            if self.tuning_spec is not None:
+                flags.append(f"--iree-codegen-tuning-spec-path={self.tuning_spec}")
         return flags + ["--iree-llvmcpu-debug-symbols=false",
                         "--iree-vm-bytecode-module-strip-source-map=true"]
 
+    def tuning_spec_bytes(self) -> bytes:
+        if self.tuning_spec is None:
+            return b""
+        try:
+            return self.tuning_spec.read_bytes()
+        except OSError as error:
+            raise CompileError(f"target {self.name}: tuning spec {self.tuning_spec} "
+                               f"unreadable: {error}") from error
 
-# Vector target (measured in docs/evaluation.md, "Vector code generation"): IREE leaves the first
-# conv of the magic-wand models (one input channel, so a linalg.generic rather than a named
-# conv) as scalar loops, and only LLVM's loop vectorizer turns them into RVV code; pinning vscale
-# to 8 (VLEN 512) lets it drop the vlenb reads and strip-mining (with a dynamic batch the pinned
-# vscale makes iree-compile run for minutes, so it is only given for static shapes). +zve64f
-# (Zve32f plus 64-bit integer elements, no D) vectorizes the int8 model's 64-bit requantization.
+# Vector target (measured in docs/evaluation.md, "Vector code generation"). LLVM's loop vectorizer
+# is off in IREE by default; pinning vscale to 8 (VLEN 512) lets it drop the vlenb reads and
+# strip-mining. +zve64f (Zve32f plus 64-bit integer elements, no D) vectorizes the int8 model's
+# 64-bit requantization. With batch 1 IREE folds the unit dimensions, and a convolution with one
+# input channel (or a pooling) becomes a linalg.generic the MLIR vectorizer leaves as scalar
+# loops: im2col turns the convolutions into matmuls it does vectorize. Each dispatch runs as one
+# workgroup (no distribution: a single hart; im2col's last layer does not compile with it), LLVM
+# unrolls the small constant loops (the im2col gather becomes strided vector loads), data tiling
+# drops a per-inference copy of the broadcast bias, maximum/minimum lower to fmax/fmin without the
+# NaN checks, and a tuning spec gives the matmuls reduction tiles (tuning/). Everything but the loop
+# vectorizer is given only for static shapes (with a dynamic batch the pinned vscale makes
+# iree-compile run for minutes; the rest was measured with static shapes only).
+
+TUNING_DIR = Path(__file__).resolve().parent / "tuning"
 
 TARGETS = {
     "rv32-vector": Target("rv32-vector", "riscv32-pc-linux-elf", "generic-rv32",
                           "+m,+f,+zvl512b,+zve64f", "ilp32",
                           "Springbok-like rv32imf + Zve64f, VLEN 512",
                           ("--iree-llvmcpu-loop-vectorization",),
-                          ("--iree-llvmcpu-vscale-range=8,8",)),
+                          ("--iree-llvmcpu-vscale-range=8,8",
+                           "--iree-global-opt-use-im2col-for-convs",
+                           "--iree-llvmcpu-disable-distribution",
+                           "--iree-llvmcpu-loop-unrolling",
+                           "--iree-opt-data-tiling",
+                           "--iree-llvmcpu-use-fast-min-max-ops"),
+                          TUNING_DIR / "rv32_vector_matmul.mlir"),
     "rv32-scalar": Target("rv32-scalar", "riscv32-pc-linux-elf", "generic-rv32", "+m,+f",
                           "ilp32", "rv32imf, no vector extension"),
     "x86_64": Target("x86_64", "x86_64-linux-gnu", "generic", "", None,
@@ -182,6 +209,7 @@ def cache_key(model: Path, target: Target, static_batch: bool, extra_flags: list
               version: str) -> str:
     digest = hashlib.sha256(model.read_bytes())
     digest.update(json.dumps([target.flags(), static_batch, extra_flags, version]).encode())
+    digest.update(target.tuning_spec_bytes())
     return digest.hexdigest()[:20]
 
 

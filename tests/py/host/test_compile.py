@@ -1,6 +1,7 @@
 """Compiling the magic-wand models for the rv32 targets and x86_64, with a static batch."""
 from __future__ import annotations
 
+import dataclasses
 import zipfile
 
 import pytest
@@ -37,10 +38,19 @@ def test_int8_model_compiles_for_the_vector_target(model_dir, cache):
 def test_vector_and_scalar_targets_differ_only_in_vector_code_generation():
     vector = compiler.TARGETS["rv32-vector"].flags()
     scalar = compiler.TARGETS["rv32-scalar"].flags()
+    spec = compiler.TUNING_DIR / "rv32_vector_matmul.mlir"
     assert [f for f in vector if f not in scalar] == [
         "--iree-llvmcpu-target-cpu-features=+m,+f,+zvl512b,+zve64f",
-        "--iree-llvmcpu-loop-vectorization", "--iree-llvmcpu-vscale-range=8,8"]
+        "--iree-llvmcpu-loop-vectorization", "--iree-llvmcpu-vscale-range=8,8",
+        "--iree-global-opt-use-im2col-for-convs", "--iree-llvmcpu-disable-distribution",
+        "--iree-llvmcpu-loop-unrolling", "--iree-opt-data-tiling",
+        "--iree-llvmcpu-use-fast-min-max-ops", f"--iree-codegen-tuning-spec-path={spec}"]
+    assert spec.is_file()
     assert "--iree-llvmcpu-target-abi=ilp32" in vector
+    dynamic = compiler.TARGETS["rv32-vector"].flags(static_shapes=False)
+    assert [f for f in dynamic if f not in scalar] == [
+        "--iree-llvmcpu-target-cpu-features=+m,+f,+zvl512b,+zve64f",
+        "--iree-llvmcpu-loop-vectorization"]
 
 
 def test_static_batch_reduces_the_vm_program(model_dir, cache):
@@ -57,6 +67,21 @@ def test_cache_reuses_the_artifact(model_dir, cache):
     stamp = first.vmfb.stat().st_mtime_ns
     second = compiler.compile_model(path, "x86_64", cache_dir=cache)
     assert second.vmfb == first.vmfb and second.vmfb.stat().st_mtime_ns == stamp
+
+
+def test_cache_key_follows_flags_and_the_tuning_spec_contents(tmp_path):
+    model = tmp_path / "model.mlir"
+    model.write_text("func.func @main() { return }\n")
+    spec = tmp_path / "spec.mlir"
+    spec.write_text("// first\n")
+    target = dataclasses.replace(compiler.TARGETS["rv32-vector"], tuning_spec=spec)
+    key = compiler.cache_key(model, target, True, [], "3.13.0")
+    assert compiler.cache_key(model, target, True, [], "3.13.0") == key
+    assert compiler.cache_key(model, target, True, ["--iree-opt-level=O3"], "3.13.0") != key
+    fewer = dataclasses.replace(target, static_shape_flags=target.static_shape_flags[:-1])
+    assert compiler.cache_key(model, fewer, True, [], "3.13.0") != key
+    spec.write_text("// second\n")
+    assert compiler.cache_key(model, target, True, [], "3.13.0") != key
 
 
 def test_batch_rewrite_only_touches_leading_dynamic_dimensions():
