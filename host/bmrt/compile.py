@@ -78,6 +78,7 @@ class Target:
             raise CompileError(f"target {self.name}: tuning spec {self.tuning_spec} "
                                f"unreadable: {error}") from error
 
+
 # Vector target (measured in docs/evaluation.md, "Vector code generation"). LLVM's loop vectorizer
 # is off in IREE by default; pinning vscale to 8 (VLEN 512) lets it drop the vlenb reads and
 # strip-mining. +zve64f (Zve32f plus 64-bit integer elements, no D) vectorizes the int8 model's
