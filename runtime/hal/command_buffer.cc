@@ -246,6 +246,11 @@ class CommandBuffer::SlotRanges {
  public:
   explicit SlotRanges(Span<const BindingTableEntry> table) : table_(table) {}
 
+  // The table entry for `slot`, or null when the table has none (no buffer).
+  const BindingTableEntry* entry(uint32_t slot) const {
+    return slot < table_.size() && table_[slot].buffer != nullptr ? &table_[slot] : nullptr;
+  }
+
   Status Get(uint32_t slot, MutableByteSpan* out) {
     static_assert(kMaxBindings <= 64, "one bit per slot");
     if (slot < kMaxBindings && (resolved_ >> slot) & 1) {
@@ -296,9 +301,11 @@ uint32_t CommandBuffer::ChangedSlots(SlotRanges& slots) const {
   uint32_t changed = 0;
   for (uint32_t slot = 0; slot < kCachedSlots; ++slot) {
     if (((used_slots_ >> slot) & 1) == 0) continue;
-    MutableByteSpan range;
-    if (!slots.Get(slot, &range).ok() || range.data() != cached_slot_data_[slot] ||
-        range.size() != cached_slot_size_[slot]) {
+    const BindingTableEntry* entry = slots.entry(slot);
+    const SlotSource& cached = cached_slots_[slot];
+    if (entry == nullptr || entry->buffer->data() != cached.data ||
+        entry->buffer->length() != cached.buffer_length || entry->offset != cached.offset ||
+        entry->length != cached.length) {
       changed |= uint32_t(1) << slot;
     }
   }
@@ -308,10 +315,10 @@ uint32_t CommandBuffer::ChangedSlots(SlotRanges& slots) const {
 void CommandBuffer::RememberSlots(SlotRanges& slots) const {
   for (uint32_t slot = 0; slot < kCachedSlots; ++slot) {
     if (((used_slots_ >> slot) & 1) == 0) continue;
-    MutableByteSpan range;
-    if (!slots.Get(slot, &range).ok()) return;  // cannot happen: every command resolved it
-    cached_slot_data_[slot] = range.data();
-    cached_slot_size_[slot] = range.size();
+    const BindingTableEntry* entry = slots.entry(slot);
+    if (entry == nullptr) return;  // cannot happen: every command resolved it
+    cached_slots_[slot] = {entry->buffer->data(), entry->buffer->length(), entry->offset,
+                           entry->length};
   }
   cache_valid_ = true;
 }

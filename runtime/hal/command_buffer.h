@@ -103,8 +103,15 @@ class CommandBuffer : public vm::RefObject {
   uint32_t used_slots_ = 0;  // bit per slot operand below kCachedSlots
   bool cacheable_ = true;    // no slot operand at or beyond kCachedSlots
   mutable bool cache_valid_ = false;
-  mutable uint8_t* cached_slot_data_[kCachedSlots] = {};
-  mutable size_t cached_slot_size_[kCachedSlots] = {};
+  // What each used slot's range was computed from: a range is a function of the buffer's
+  // storage and length and the entry's offset and length, so equal inputs mean an equal range.
+  struct SlotSource {
+    const uint8_t* data = nullptr;
+    uint64_t buffer_length = 0;
+    uint64_t offset = 0;
+    uint64_t length = 0;
+  };
+  mutable SlotSource cached_slots_[kCachedSlots] = {};
 };
 
 }  // namespace bmrt::hal

@@ -106,6 +106,51 @@ TEST_F(HalObjectsTest, CommandBuffersCheckWhatTheyRecord) {
   command_buffer->Release();
 }
 
+// A replay reuses the operand ranges of the last execute only while each slot resolves to the
+// same range: other buffers, offsets or lengths in the binding table are resolved (and
+// checked) again.
+TEST_F(HalObjectsTest, CommandBufferReplaysFollowTheBindingTable) {
+  CommandBuffer* command_buffer = CommandBuffer::Create(arena_, 0, 3, 2).value();
+  ASSERT_TRUE(command_buffer->Fill(BufferRef{nullptr, 0, 4, 4}, 0x11, 1).ok());
+  ASSERT_TRUE(command_buffer->Copy(BufferRef{nullptr, 0, 4, 4}, BufferRef{nullptr, 1, 0, 4}).ok());
+  ASSERT_TRUE(command_buffer->Finalize().ok());
+  Buffer* a = NewBuffer(16);
+  Buffer* b = NewBuffer(16);
+  Buffer* out = NewBuffer(8);
+  elf::ErrorText error;
+  auto run = [&](Buffer* source, uint64_t offset, uint64_t length) {
+    std::memset(source->data(), 0, 16);
+    std::memset(out->data(), 0, 8);
+    BindingTableEntry table[2] = {{source, offset, length}, {out, 0, kWholeBuffer}};
+    return command_buffer->Execute(Span<const BindingTableEntry>(table, 2), arena_, error);
+  };
+  auto filled = [](const Buffer* buffer, size_t at) {
+    for (size_t i = 0; i < 16; ++i) {
+      uint8_t want = i >= at && i < at + 4 ? 0x11 : 0;
+      if (buffer->data()[i] != want) return false;
+    }
+    return true;
+  };
+  const uint8_t copied[4] = {0x11, 0x11, 0x11, 0x11};
+  for (int round = 0; round < 2; ++round) {  // the second round replays from the cache
+    ASSERT_TRUE(run(a, 0, kWholeBuffer).ok());
+    EXPECT_TRUE(filled(a, 4));
+    EXPECT_EQ(std::memcmp(out->data(), copied, 4), 0);
+  }
+  ASSERT_TRUE(run(b, 0, kWholeBuffer).ok());  // another buffer in slot 0
+  EXPECT_TRUE(filled(b, 4));
+  ASSERT_TRUE(run(a, 8, kWholeBuffer).ok());  // the same buffer at another offset
+  EXPECT_TRUE(filled(a, 12));
+  EXPECT_EQ(run(a, 8, 4).code(), StatusCode::kOutOfRange);  // [4, 8) runs past a 4-byte binding
+  ASSERT_TRUE(run(a, 8, kWholeBuffer).ok());  // after a failure everything is resolved again
+  EXPECT_TRUE(filled(a, 12));
+  EXPECT_EQ(std::memcmp(out->data(), copied, 4), 0);
+  a->Release();
+  b->Release();
+  out->Release();
+  command_buffer->Release();
+}
+
 TEST_F(HalObjectsTest, DevicePatternMatching) {
   EXPECT_TRUE(MatchPattern("local-sync", "local*"));
   EXPECT_TRUE(MatchPattern("local-sync", "*sync"));
