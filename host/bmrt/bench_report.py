@@ -169,8 +169,9 @@ def _memory_breakdown(mem: dict) -> str:
     loaded = server.get("engine_loaded_bytes")
     text = (f" Where it goes: the loaded state ({loaded} B) holds the parsed module model, the "
             f"relocated kernel library ({mem.get('kernel_library_bytes', 0)} B in the module), "
-            "the recorded command buffer, the hal objects and the VM stack, which is sized from "
-            "the module's deepest chain of internal calls.")
+            "the recorded command buffer, the hal objects, the VM stack (sized from the module's "
+            "deepest chain of internal calls) and the buffers the module's initializer keeps "
+            "(e.g. weights repacked for the kernels).")
     peak, in_use = server.get("arena_peak_bytes"), server.get("arena_in_use_bytes")
     if mem.get("server_peak_over_bound") is None or peak is None or in_use is None:
         return text
