@@ -289,7 +289,9 @@ Status CommandBuffer::Resolve(const StoredRef& ref, SlotRanges& slots,
   if (ref.offset > base.size()) return OutOfRange("hal.command_buffer: offset past binding end");
   size_t rest = base.size() - ref.offset;
   size_t length = ref.whole ? rest : ref.length;
-  if (length > rest) return OutOfRange("hal.command_buffer: range runs past the end of its binding");
+  if (length > rest) {
+    return OutOfRange("hal.command_buffer: range runs past the end of its binding");
+  }
   *out = MutableByteSpan(base.data() + ref.offset, length);
   ref.range = *out;
   return OkStatus();
