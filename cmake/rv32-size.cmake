@@ -3,10 +3,10 @@
 # Firmware libraries and objects are compiled for size (-Oz). The sources on the path that runs
 # on every inference keep -O2: the interpreter loop and import calls, the hal module's import
 # functions (at -Oz or -Os they stop inlining the VM's argument readers), command-buffer replay,
-# workgroup dispatch, hal buffers and views, the arena and the engine's run. The list comes from
-# the instruction profile of an inference (`bmrt evaluate --profile`). Included by the board's
-# CMakeLists.txt once every runtime component exists. Figures: docs/benchmarks.md, "Firmware
-# footprint".
+# workgroup dispatch, hal buffers and views, the arena, the engine's run and the firmware's
+# memset/memcpy. The list comes from the instruction profile of an inference (`bmrt evaluate
+# --profile`). Included by the board's CMakeLists.txt once every runtime component exists.
+# Figures: docs/benchmarks.md, "Firmware footprint".
 #
 # Each setting may be given with -D in a scratch build directory to compare choices.
 
@@ -47,7 +47,8 @@ if(NOT DEFINED BMRT_RV32_HOT_SOURCES)
       runtime/hal/hal_module_buffer.cc
       runtime/hal/hal_module_command.cc
       runtime/hal/hal_module_device.cc
-      runtime/engine/iree_engine.cc)
+      runtime/engine/iree_engine.cc
+      platform/qemu-virt-rv32/memory_ops.cc)
 endif()
 
 function(_bmrt_rv32_source_option option)

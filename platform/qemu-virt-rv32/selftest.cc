@@ -119,6 +119,7 @@ int RunSelfTest(SelfTestFault fault) {
   }
 
   ok = RunSaxpy() && ok;
+  ok = CheckMemoryRoutines() && ok;
 
   if (fault == SelfTestFault::kIllegalInstruction) {
     Log("selftest: forcing an illegal instruction");
