@@ -64,6 +64,18 @@ class Firmware:
         if self.test_engine:
             pytest.skip(f"needs the IREE engine in the firmware; it serves {self.engine}")
 
+    def log_lines(self) -> int:
+        return len(self.simulator.log_text().splitlines())
+
+    def wait_for_logged(self, suffix: str, after: int, timeout: float = 20.0) -> None:
+        """Waits until a log line after the first `after` ends with `suffix`: the simulated
+        clock can fall far behind the host's on a loaded machine, so no fixed sleep is enough."""
+        deadline = time.monotonic() + timeout
+        while not any(line.rstrip().endswith(suffix)
+                      for line in self.simulator.log_text().splitlines()[after:]):
+            assert time.monotonic() < deadline, f"firmware never logged {suffix!r}"
+            time.sleep(0.05)
+
     def reconnect(self) -> InferenceClient:
         self.client.transport.close()
         self.client = self._open()
@@ -123,9 +135,12 @@ def test_host_vanishes_mid_upload_and_reconnects(firmware: Firmware):
     client = firmware.client
     client.upload_io_spec(SPEC)
     stream = b"".join(encode_request(firmware.generation, Kind.MODEL, make_model(6000)))
+    mark = firmware.log_lines()
     client.send(stream[:len(stream) // 2 + 1])
     firmware.client.transport.close()  # the socket goes away mid-frame
-    time.sleep(SETTLE)  # the firmware resyncs at its inter-byte timeout; its error reply is lost
+    # The firmware resyncs at its inter-byte timeout (logged, then answered into the void).
+    firmware.wait_for_logged("inter-byte timeout inside a frame", after=mark)
+    time.sleep(SETTLE)
     client = firmware.reconnect()
     assert client.expect_silence(SETTLE) == []
     assert probe_stage(client) == "none"  # the half model was dropped

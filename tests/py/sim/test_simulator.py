@@ -109,8 +109,10 @@ def test_qemu_dies_with_its_launcher(firmware, signum):
         qemu_pid = int(launcher.stdout.readline())
         assert pid_alive(qemu_pid)
         launcher.send_signal(signum)
-        launcher.wait(timeout=20)
-        deadline = time.monotonic() + 10
+        # Bounds only: on a loaded two-core machine the launcher's exit (closing the pty it
+        # holds) has been seen to take over 20 s.
+        launcher.wait(timeout=60)
+        deadline = time.monotonic() + 30
         while pid_alive(qemu_pid) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not pid_alive(qemu_pid)
