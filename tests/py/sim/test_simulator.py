@@ -109,16 +109,18 @@ def test_qemu_dies_with_its_launcher(firmware, signum):
         qemu_pid = int(launcher.stdout.readline())
         assert pid_alive(qemu_pid)
         launcher.send_signal(signum)
-        # Bounds only: on a loaded two-core machine the launcher's exit (closing the pty it
-        # holds) has been seen to take over 20 s.
-        launcher.wait(timeout=60)
-        deadline = time.monotonic() + 30
+        # What matters is QEMU: it must go whichever way its launcher ends. (Reaping a killed
+        # launcher has been seen to take over a minute inside a long, loaded test session.)
+        deadline = time.monotonic() + 60
         while pid_alive(qemu_pid) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not pid_alive(qemu_pid)
     finally:
         launcher.kill()
-        launcher.wait()
+        try:
+            launcher.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            pass
 
 
 def test_socket_port_taken_by_another_process_is_retried(firmware, monkeypatch):
