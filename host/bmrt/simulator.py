@@ -102,6 +102,25 @@ def _free_tcp_port() -> int:
         return probe.getsockname()[1]
 
 
+def live_qemu_children(parent: int) -> list[int]:
+    """Pids of live (not zombie) qemu-system-riscv32 processes whose parent is `parent` (from
+    /proc): what a launcher must not leave behind."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+            command = (entry / "cmdline").read_bytes().split(b"\0")[0]
+        except OSError:
+            continue
+        fields = dict(line.split(":\t", 1) for line in status.splitlines() if ":\t" in line)
+        if (b"qemu-system-riscv32" in command and int(fields.get("PPid", "0")) == parent
+                and not fields.get("State", "").startswith("Z")):
+            found.append(int(entry.name))
+    return found
+
+
 def _listening_socket_of(pid: int, port: int) -> bool:
     """True when process `pid` itself listens on 127.0.0.1:`port` (from /proc)."""
     wanted = f"0100007F:{port:04X}"

@@ -7,23 +7,12 @@ from pathlib import Path
 import pytest
 
 from bmrt import scenario
+from bmrt.simulator import live_qemu_children
 
 
 def qemu_children() -> list[int]:
     """Pids of live qemu-system-riscv32 processes started by this test process."""
-    children = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "status").read_text()
-            command = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if (b"qemu-system-riscv32" in command and f"PPid:\t{os.getpid()}\n" in status
-                and "State:\tZ" not in status):
-            children.append(int(entry.name))
-    return children
+    return live_qemu_children(os.getpid())
 
 
 def scenario_firmware() -> Path:

@@ -11,26 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from bmrt.simulator import live_qemu_children
+
 REPO = Path(__file__).resolve().parents[3]
 FIRMWARE = REPO / "build/rv32/platform/qemu-virt-rv32/bmrt-firmware.elf"
 
 
-def qemu_children(parent: int) -> list[int]:
-    """Pids of live qemu-system-riscv32 processes whose parent is `parent` (from /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "status").read_text()
-            command = (entry / "cmdline").read_bytes().split(b"\0")[0]
-        except OSError:
-            continue
-        fields = dict(line.split(":\t", 1) for line in status.splitlines() if ":\t" in line)
-        if (b"qemu-system-riscv32" in command and int(fields.get("PPid", "0")) == parent
-                and not fields.get("State", "").startswith("Z")):
-            found.append(int(entry.name))
-    return found
+qemu_children = live_qemu_children
 
 
 def pid_alive(pid: int) -> bool:
